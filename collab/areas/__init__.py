@@ -1,0 +1,1 @@
+"""The administrative tree: Kota -> Kecamatan -> Kelurahan -> RW -> RT."""

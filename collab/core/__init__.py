@@ -1,0 +1,1 @@
+"""Shared foundations: declarative base, domain errors, audit log, after-commit hooks."""

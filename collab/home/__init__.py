@@ -1,0 +1,1 @@
+"""Home pages: the public front page and a home per role."""

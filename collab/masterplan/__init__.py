@@ -1,0 +1,1 @@
+"""The Smart City Masterplan: period, six dimensions, items per year, realisation."""

@@ -1,0 +1,1 @@
+"""Organisations: OPDs, partners, the council and the secretariat."""

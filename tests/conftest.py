@@ -1,0 +1,125 @@
+"""Test fixtures: one app per session on SQLite (or TEST_DATABASE_URL), schema from the
+migrations, every table emptied after each test."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, text
+
+from collab import create_app
+from collab.config import TestConfig
+from collab.extensions import db as _db
+from collab.extensions import limiter
+
+pytest_plugins = ["tests.fixtures.factories"]
+
+_TMP = Path(tempfile.mkdtemp(prefix="rembuk-tests-"))
+
+
+def database_url() -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+
+
+def make_config(**overrides) -> dict:
+    base = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    base.update(
+        SQLALCHEMY_DATABASE_URI=database_url(),
+        SECRET_KEY="test-secret-key-not-for-production",
+        UPLOAD_FOLDER=str(_TMP / "uploads"),
+        ARGON2_MEMORY_COST=1024, ARGON2_TIME_COST=1,  # speed; production defaults are tested separately
+        RATELIMIT_STORAGE_URI="memory://",
+    )
+    base.update(overrides)
+    return base
+
+
+def reset_schema(app) -> None:
+    """Drop everything and build the schema from the migrations (proves them on each engine)."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        _db.drop_all()
+        with _db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade(directory=str(Path(__file__).parent.parent / "migrations"), revision="heads")
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(make_config())
+    reset_schema(app)
+    return app
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(t.delete())
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """The database, emptied after every test; an app context is pushed for the test."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+        _empty_tables()
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client):
+    """Log the test client in as `user` (the real session mechanism, without the form)."""
+
+    def _login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+        return user
+
+    return _login
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.count += 1
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Use as `with count_queries() as q: ...; assert q.count <= N`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _count():
+        counter = QueryCounter()
+        engine = _db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return _count
+
+
+def pytest_report_header(config):
+    return f"database: {database_url().split('@')[-1]}"
