@@ -14,7 +14,8 @@ from collab.config import TestConfig
 from collab.extensions import db as _db
 from collab.extensions import limiter
 
-pytest_plugins = ["tests.fixtures.factories"]
+# every module in tests/fixtures/ is a fixture plugin (one per domain)
+pytest_plugins = sorted(f"tests.fixtures.{p.stem}" for p in (Path(__file__).parent / "fixtures").glob("[!_]*.py"))
 
 _TMP = Path(tempfile.mkdtemp(prefix="rembuk-tests-"))
 
@@ -123,3 +124,55 @@ def count_queries(app):
 
 def pytest_report_header(config):
     return f"database: {database_url().split('@')[-1]}"
+
+
+# -- browser tests (real headless Chromium from Debian, driven by Playwright) -------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free local port in a background thread; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context on a phone-sized screen; `page.base` is the server URL."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
+    page = context.new_page()
+    page.base = live_server
+    yield page
+    context.close()
+
+
+def browser_login(page, email, password):
+    page.goto(page.base + "/login")
+    page.fill("#login", email)
+    page.fill("#password", password)
+    page.click("form button[type=submit]")
