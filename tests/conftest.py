@@ -52,6 +52,15 @@ def reset_schema(app) -> None:
 def app():
     app = create_app(make_config())
     reset_schema(app)
+
+    @app.before_request
+    def _fresh_request_globals():
+        # Tests keep an app context pushed, and Flask reuses it for requests, so `g` would carry
+        # Flask-Login's cached user from one request to the next; real requests never share it.
+        from flask import g
+
+        g.pop("_login_user", None)
+
     return app
 
 

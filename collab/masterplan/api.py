@@ -33,8 +33,7 @@ class MasterplanSchema(Schema):
 
 class ItemSchema(Schema):
     id = fields.Integer(dump_only=True)
-    dimension = fields.Function(lambda i: i.dimension.code.value, deserialize=DimensionCode, required=True,
-                                metadata={"enum": [c.value for c in DimensionCode]})
+    dimension = fields.Enum(DimensionCode, required=True, attribute="dimension_code", data_key="dimension")
     year = fields.Integer(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=8000))
@@ -129,7 +128,7 @@ def _item_args(data) -> dict:
         lead = db.session.get(Organisation, data["lead_organisation_id"])
         if lead is None:
             raise ValidationFailed(_("Unknown organisation."), errors={"lead_organisation_id": [_("Unknown organisation.")]})
-    return {"dimension": _dimension(data["dimension"]), "year": data["year"], "title": data["title"],
+    return {"dimension": _dimension(data["dimension_code"]), "year": data["year"], "title": data["title"],
             "description": data["description"], "kind": data["kind"], "lead_organisation": lead}
 
 

@@ -109,3 +109,7 @@ class MasterplanItem(TimestampMixin, db.Model):
     @property
     def realised(self) -> bool:
         return self.realised_on is not None
+
+    @property
+    def dimension_code(self) -> DimensionCode:
+        return self.dimension.code
