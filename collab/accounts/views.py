@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from collab import permissions as policy
 from collab.accounts import services
@@ -168,7 +169,7 @@ def users():
     _admin()
     q = (request.args.get("q") or "").strip()
     role = request.args.get("role")
-    stmt = select(User).order_by(User.name)
+    stmt = select(User).options(selectinload(User.organisation)).order_by(User.name)
     if q:
         like = f"%{q}%"
         stmt = stmt.where(or_(User.name.ilike(like), User.email.ilike(like), User.phone.ilike(like)))
