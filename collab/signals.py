@@ -12,3 +12,36 @@ _signals = Namespace()
 
 user_deactivated = _signals.signal("user-deactivated")
 user_logged_out = _signals.signal("user-logged-out")
+
+# -- programmes --
+# - programme_created(programme, actor)
+# - programme_member_invited(member, actor): an organisation was invited to a programme.
+# - programme_member_responded(member, actor): an invitation was accepted or declined.
+# - commitment_fulfilled(commitment, actor)
+# - milestone_completed(milestone, actor)
+# - programme_items_realised(programme, actor, items): linked masterplan items were marked realised.
+programme_created = _signals.signal("programme-created")
+programme_member_invited = _signals.signal("programme-member-invited")
+programme_member_responded = _signals.signal("programme-member-responded")
+commitment_fulfilled = _signals.signal("commitment-fulfilled")
+milestone_completed = _signals.signal("milestone-completed")
+programme_items_realised = _signals.signal("programme-items-realised")
+
+# -- fgd: the live room listens to these (collab/fgd/events.py) ----------------------------------
+# fgd_room_event(fgd_session, actor, event, payload, to_user=None): something happened in a room
+#   that its sockets must see (message, message_updated, hands, poll, muted, room_closed, presence);
+#   `payload` is a plain dict built before the commit.
+# fgd_invited(fgd_session, actor, users): persons were invited (notifications may subscribe).
+# fgd_access_lost(fgd_session, actor, user): a person may no longer be in the room.
+fgd_room_event = _signals.signal("fgd-room-event")
+fgd_invited = _signals.signal("fgd-invited")
+fgd_access_lost = _signals.signal("fgd-access-lost")
+
+# -- proposals --
+# - proposal_state_changed(proposal, actor, from_state, to_state, action, note): every step of
+#   the state machine (also assignment, whose from_state == to_state).
+# - proposal_endorsed(proposal, actor, endorsement)
+# - proposal_commented(proposal, actor, comment)
+proposal_state_changed = _signals.signal("proposal-state-changed")
+proposal_endorsed = _signals.signal("proposal-endorsed")
+proposal_commented = _signals.signal("proposal-commented")

@@ -1,0 +1,1 @@
+"""FGD sessions: scheduling, invitations, check-in, the live room and the minutes (notulen)."""

@@ -1,0 +1,290 @@
+"""FGD pages: list, schedule, detail with RSVP, check-in with code and QR, the live room,
+the minutes. Pages work without JavaScript except the live room itself."""
+from __future__ import annotations
+
+import io
+from datetime import UTC
+
+import segno
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import to_user_timezone, to_utc
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from collab import permissions as policy
+from collab.accounts.models import ROLE_LABELS, Role, User, UserRole
+from collab.areas.models import Area, AreaLevel
+from collab.core.api import actor
+from collab.core.db import utcnow
+from collab.core.errors import DomainError, NotFound, ValidationFailed
+from collab.core.forms import apply_errors
+from collab.extensions import db
+from collab.fgd import services
+from collab.fgd.forms import CheckInForm, InviteForm, MinutesForm, RsvpForm, SessionForm
+from collab.fgd.models import FgdSession, FgdStatus, Invitation, Rsvp
+
+bp = Blueprint("fgd", __name__, url_prefix="/fgd")
+
+
+def _load(session_id: int) -> FgdSession:
+    fgd = db.session.get(FgdSession, session_id)
+    if fgd is None or not policy.can_view_fgd(actor(), fgd):
+        # Private sessions are not revealed to outsiders: the same 404 as a missing one.
+        raise NotFound(_("No such FGD session."))
+    return fgd
+
+
+def _manage(session_id: int) -> FgdSession:
+    fgd = db.session.get(FgdSession, session_id)
+    if fgd is None:
+        raise NotFound(_("No such FGD session."))
+    policy.require(policy.can_manage_fgd(current_user, fgd))
+    return fgd
+
+
+@bp.get("/")
+def index():
+    now = utcnow()
+    base = services.visible_sessions(actor()).options(selectinload(FgdSession.organiser))
+    upcoming = db.session.scalars(base.where(FgdSession.status.in_([FgdStatus.scheduled, FgdStatus.live]))
+                                  .order_by(FgdSession.starts_at).limit(50)).all()
+    past = db.session.scalars(base.where(FgdSession.status.in_([FgdStatus.ended, FgdStatus.minutes_published]))
+                              .order_by(FgdSession.starts_at.desc()).limit(50)).all()
+    invitations = services.my_invitations(current_user) if current_user.is_authenticated else []
+    return render_template("fgd/index.html", upcoming=upcoming, past=past, invitations=invitations, now=now)
+
+
+def _local(dt):
+    return to_user_timezone(dt).replace(tzinfo=None) if dt else None
+
+
+def _utc(dt):
+    return to_utc(dt).replace(tzinfo=UTC) if dt else None
+
+
+def _facilitator_choices():
+    users = db.session.scalars(select(User).join(UserRole).where(UserRole.role.in_([Role.admin, Role.opd_officer]),
+                                                                 User.active.is_(True)).distinct().order_by(User.name))
+    return [(u.id, u.name) for u in users]
+
+
+def _save(fgd: FgdSession | None):
+    if fgd is None:
+        policy.require(policy.can_schedule_fgd(current_user))
+    form = SessionForm(obj=fgd)
+    form.facilitators.choices = _facilitator_choices()
+    if request.method == "GET" and fgd is not None:
+        form.starts_at.data, form.ends_at.data = _local(fgd.starts_at), _local(fgd.ends_at)
+        form.agenda.data = "\n".join(a.title for a in fgd.agenda)
+        form.facilitators.data = sorted(fgd.facilitator_ids)
+    if form.validate_on_submit():
+        try:
+            fgd = services.save_session(
+                current_user, fgd, topic=form.topic.data, description=form.description.data,
+                dimensions=form.dimensions.data, starts_at=_utc(form.starts_at.data), ends_at=_utc(form.ends_at.data),
+                venue=form.venue.data, online=form.online.data, public=form.public.data,
+                agenda=(form.agenda.data or "").splitlines(),
+                facilitators=db.session.scalars(select(User).where(User.id.in_(form.facilitators.data or []))).all())
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("fgd.detail", session_id=fgd.id))
+    return render_template("fgd/form.html", form=form, fgd=fgd)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    return _save(None)
+
+
+@bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(session_id: int):
+    return _save(_manage(session_id))
+
+
+def _invite_form():
+    form = InviteForm()
+    form.person.choices = [(u.id, u.name) for u in db.session.scalars(
+        select(User).where(User.active.is_(True)).order_by(User.name).limit(1000))]
+    form.role.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
+    form.area.choices = [(a.id, a.full_name()) for a in db.session.scalars(
+        select(Area).where(Area.level.in_([AreaLevel.kecamatan, AreaLevel.kelurahan, AreaLevel.rw]))
+        .options(selectinload(Area.parent)).order_by(Area.path))]
+    return form
+
+
+@bp.get("/<int:session_id>")
+def detail(session_id: int):
+    fgd = _load(session_id)
+    manage = policy.can_manage_fgd(current_user, fgd)
+    invitations = db.session.scalars(select(Invitation).where(Invitation.session_id == fgd.id)
+                                     .options(selectinload(Invitation.user)).order_by(Invitation.id)).all() \
+        if manage else []
+    return render_template("fgd/detail.html", fgd=fgd, manage=manage, invitations=invitations,
+                           mine=fgd.invitation_for(actor()), rsvp_form=RsvpForm(),
+                           invite_form=_invite_form() if manage else None,
+                           attendance=services.attendance(fgd) if manage else [],
+                           participant=policy.is_fgd_participant(actor(), fgd))
+
+
+@bp.post("/<int:session_id>/invite")
+@login_required
+def invite(session_id: int):
+    fgd = _manage(session_id)
+    form = _invite_form()
+    form.validate_on_submit()
+    kind = form.kind.data
+    try:
+        if kind == "person":
+            person = db.session.get(User, form.person.data or 0)
+            if person is None:
+                raise ValidationFailed(_("Choose a person."))
+            created = services.invite(current_user, fgd, users=[person])
+        elif kind == "role" and form.role.data in Role.__members__:
+            created = services.invite(current_user, fgd, role=Role(form.role.data))
+        elif kind == "area" and db.session.get(Area, form.area.data or 0) is not None:
+            created = services.invite(current_user, fgd, area=db.session.get(Area, form.area.data))
+        else:
+            raise ValidationFailed(_("Choose whom to invite."))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        db.session.commit()
+        flash(_("%(n)d person(s) invited.", n=len(created)), "success")
+    return redirect(url_for("fgd.detail", session_id=fgd.id))
+
+
+@bp.post("/<int:session_id>/rsvp")
+@login_required
+def rsvp(session_id: int):
+    fgd = _load(session_id)
+    form = RsvpForm()
+    if form.validate_on_submit():
+        services.rsvp(current_user, fgd, Rsvp(form.answer.data))
+        db.session.commit()
+        flash(_("Thank you, your answer is saved."), "success")
+    return redirect(url_for("fgd.detail", session_id=fgd.id))
+
+
+@bp.post("/<int:session_id>/open")
+@login_required
+def open_room(session_id: int):
+    fgd = _manage(session_id)
+    services.open_room(current_user, fgd)
+    db.session.commit()
+    return redirect(url_for("fgd.room", session_id=fgd.id))
+
+
+@bp.post("/<int:session_id>/end")
+@login_required
+def end(session_id: int):
+    fgd = _manage(session_id)
+    services.end_session(current_user, fgd)
+    db.session.commit()
+    flash(_("The session has ended. Draft the minutes now."), "success")
+    return redirect(url_for("fgd.minutes_edit", session_id=fgd.id))
+
+
+@bp.route("/<int:session_id>/check-in", methods=["GET", "POST"])
+@login_required
+def check_in(session_id: int):
+    fgd = _load(session_id)
+    policy.require(policy.is_fgd_participant(current_user, fgd), _("You are not invited to this FGD."))
+    form = CheckInForm(code=request.args.get("code"))
+    if form.validate_on_submit():
+        try:
+            services.check_in(current_user, fgd, form.code.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("You are checked in. Welcome!"), "success")
+            return redirect(url_for("fgd.detail", session_id=fgd.id))
+    return render_template("fgd/check_in.html", fgd=fgd, form=form, manage=policy.can_manage_fgd(current_user, fgd))
+
+
+@bp.get("/<int:session_id>/qr.svg")
+@login_required
+def qr(session_id: int):
+    """The check-in link with its code as a QR image, for the facilitator's screen."""
+    fgd = _manage(session_id)
+    url = url_for("fgd.check_in", session_id=fgd.id, code=fgd.checkin_code, _external=True)
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=8, border=2)
+    return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/<int:session_id>/room")
+@login_required
+def room(session_id: int):
+    fgd = _load(session_id)
+    policy.require(policy.can_join_fgd_room(current_user, fgd), _("You are not invited to this FGD."))
+    history = services.messages_after(fgd, 0)
+    return render_template("fgd/room.html", fgd=fgd, history=history,
+                           last_seq=history[-1].seq if history else 0,
+                           manage=policy.can_manage_fgd(current_user, fgd), payload=services.message_payload)
+
+
+@bp.route("/<int:session_id>/minutes/edit", methods=["GET", "POST"])
+@login_required
+def minutes_edit(session_id: int):
+    fgd = _manage(session_id)
+    if fgd.minutes is None and fgd.status in (FgdStatus.ended, FgdStatus.minutes_published):
+        services.save_minutes(current_user, fgd)  # start from the generated draft
+        db.session.commit()
+    form = MinutesForm(obj=fgd.minutes)
+    if form.validate_on_submit():
+        services.save_minutes(current_user, fgd, form.body.data or "")
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("fgd.minutes_edit", session_id=fgd.id))
+    return render_template("fgd/minutes_edit.html", fgd=fgd, form=form)
+
+
+@bp.post("/<int:session_id>/minutes/redraft")
+@login_required
+def minutes_redraft(session_id: int):
+    fgd = _manage(session_id)
+    services.save_minutes(current_user, fgd)
+    db.session.commit()
+    flash(_("The minutes were drafted again from the session's records."), "success")
+    return redirect(url_for("fgd.minutes_edit", session_id=fgd.id))
+
+
+@bp.post("/<int:session_id>/minutes/publish")
+@login_required
+def minutes_publish(session_id: int):
+    fgd = _manage(session_id)
+    services.publish_minutes(current_user, fgd)
+    db.session.commit()
+    flash(_("The minutes are published."), "success")
+    return redirect(url_for("fgd.minutes", session_id=fgd.id))
+
+
+def _readable_minutes(session_id: int) -> FgdSession:
+    fgd = _load(session_id)
+    if not policy.can_read_fgd_minutes(actor(), fgd):
+        abort(404)
+    return fgd
+
+
+@bp.get("/<int:session_id>/minutes")
+def minutes(session_id: int):
+    return render_template("fgd/minutes.html", fgd=_readable_minutes(session_id))
+
+
+@bp.get("/<int:session_id>/minutes.md")
+def minutes_markdown(session_id: int):
+    fgd = _readable_minutes(session_id)
+    return Response(fgd.minutes.body, mimetype="text/markdown; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="notulen-fgd-{fgd.id}.md"'})
+

@@ -1,0 +1,1 @@
+"""Keroyokan programmes: many owners (OPDs and partners) carrying one programme together."""

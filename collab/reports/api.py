@@ -1,0 +1,119 @@
+"""Open data: the dashboard and evaluation figures as JSON and CSV (public)."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response
+from flask_babel import gettext as _
+from marshmallow import Schema, fields
+
+from collab.core.api import make_blueprint
+from collab.core.errors import NotFound
+from collab.masterplan.models import DimensionCode
+from collab.masterplan.services import active_masterplan
+from collab.reports import exports, services
+
+blp = make_blueprint("reports", __name__, "/reports", "Open data: realisation, programmes, commitments, evaluation.")
+
+
+class OpenRealisationRow(Schema):
+    dimension = fields.String()
+    label = fields.String()
+    year = fields.Integer()
+    planned = fields.Integer()
+    realised = fields.Integer()
+    percent = fields.Float(allow_none=True)
+
+
+class SummarySchema(Schema):
+    programmes_by_state = fields.Dict(keys=fields.String(), values=fields.Integer())
+    collaboration = fields.Dict(keys=fields.String(), values=fields.Integer())
+    commitments = fields.Dict()
+    commitments_by_organisation = fields.List(fields.Dict())
+
+
+class EvaluationQuery(Schema):
+    dimension = fields.Enum(DimensionCode, load_default=None)
+    year = fields.Integer(load_default=None)
+
+
+class EvaluationRowSchema(Schema):
+    item_id = fields.Function(lambda r: r.item.id)
+    dimension = fields.Function(lambda r: r.item.dimension.code.value)
+    year = fields.Function(lambda r: r.item.year)
+    title = fields.Function(lambda r: r.item.title)
+    realised_on = fields.Function(lambda r: r.item.realised_on.isoformat() if r.item.realised_on else None)
+    programmes = fields.Function(lambda r: [{"id": p.id, "name": p.name, "progress": p.progress} for p in r.programmes])
+    progress = fields.Float(allow_none=True)
+    evidence = fields.List(fields.String())
+    missing = fields.List(fields.String())
+
+
+def _plan():
+    plan = active_masterplan()
+    if plan is None:
+        raise NotFound(_("No masterplan has been set up yet."))
+    return plan
+
+
+def _csv(rows: list[dict], name: str) -> Response:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0].keys()) if rows else ["empty"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+@blp.route("/realisation")
+@blp.response(200, OpenRealisationRow(many=True))
+def realisation():
+    """Planned and realised masterplan items per dimension and year."""
+    return services.realisation_rows(_plan())
+
+
+@blp.route("/realisation.csv")
+def realisation_csv():
+    """The same figures as CSV."""
+    return _csv(services.realisation_rows(_plan()), "realisasi")
+
+
+def _summary() -> dict:
+    c = services.commitments_summary()
+    return {"programmes_by_state": services.programmes_by_state(), "collaboration": services.collaboration(),
+            "commitments": {"pledged": str(c["pledged"]), "fulfilled": str(c["fulfilled"]), "count": c["count"],
+                            "fulfilled_count": c["fulfilled_count"]},
+            "commitments_by_organisation": [{**r, "pledged": str(r["pledged"]), "fulfilled": str(r["fulfilled"])}
+                                            for r in services.commitments_by_organisation()]}
+
+
+@blp.route("/summary")
+@blp.response(200, SummarySchema)
+def summary():
+    """Programmes by state, collaboration counts, commitments pledged vs fulfilled (Rupiah as strings)."""
+    return _summary()
+
+
+@blp.route("/commitments.csv")
+def commitments_csv():
+    """Commitments pledged vs fulfilled per organisation, as CSV."""
+    return _csv([{**r, "pledged": str(r["pledged"]), "fulfilled": str(r["fulfilled"])}
+                 for r in services.commitments_by_organisation()], "komitmen")
+
+
+@blp.route("/evaluation")
+@blp.arguments(EvaluationQuery, location="query")
+@blp.response(200, EvaluationRowSchema(many=True))
+def evaluation(args):
+    """Every masterplan item with its programmes, progress, evidence and what is missing."""
+    return services.evaluation(_plan(), args["dimension"], args["year"])
+
+
+@blp.route("/evaluation.csv")
+@blp.arguments(EvaluationQuery, location="query")
+def evaluation_csv(args):
+    """The evaluation report as CSV."""
+    body = exports.to_csv(services.evaluation(_plan(), args["dimension"], args["year"]))
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="evaluasi.csv"'})

@@ -1,0 +1,160 @@
+"""FGD sessions: scheduling, invitations, RSVP, check-in, minutes, pages and the JSON API."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from collab.accounts.models import Role
+from collab.core.db import utcnow
+from collab.core.errors import Conflict, PermissionDenied, ValidationFailed
+from collab.extensions import db
+from collab.fgd import services
+from collab.fgd.models import Attendance, AttendanceMode, FgdStatus, Invitation, InviteVia, Rsvp
+from tests.fixtures.fgd import create_fgd
+
+
+def test_only_officers_and_admin_schedule(city):
+    start = utcnow() + timedelta(days=2)
+    with pytest.raises(PermissionDenied):
+        services.save_session(city.rt_head, None, topic="X", starts_at=start, ends_at=start + timedelta(hours=1))
+    with pytest.raises(ValidationFailed) as exc:
+        services.save_session(city.officer, None, topic="X", starts_at=start, ends_at=start, online=False)
+    assert {"ends_at", "venue"} <= set(exc.value.errors)
+    fgd = services.save_session(city.officer, None, topic="Posyandu", starts_at=start,
+                                ends_at=start + timedelta(hours=1), agenda=["Pembukaan", "", "Diskusi"])
+    assert fgd.organiser == city.opd and fgd.is_facilitator(city.officer)
+    assert [a.title for a in fgd.agenda] == ["Pembukaan", "Diskusi"] and len(fgd.checkin_code) == 6
+
+
+def test_invite_by_area_expands_to_heads_of_the_subtree(city):
+    fgd = create_fgd(city)
+    created = services.invite(city.officer, fgd, area=city.kel)
+    assert {i.user_id for i in created} == {city.rt_head.id, city.rw_head.id}  # not rt_head2 (other kelurahan)
+    assert all(i.via == InviteVia.area for i in created)
+    again = services.invite(city.officer, fgd, role=Role.rt_rw_head)
+    assert [i.user_id for i in again] == [city.rt_head2.id]  # already invited persons are skipped
+
+
+def test_rsvp_and_wrong_check_in_code(city):
+    fgd = create_fgd(city, invite=[city.rt_head])
+    services.rsvp(city.rt_head, fgd, Rsvp.maybe)
+    assert fgd.invitation_for(city.rt_head).rsvp == Rsvp.maybe
+    with pytest.raises(PermissionDenied):
+        services.rsvp(city.rt_head2, fgd, Rsvp.yes)
+    with pytest.raises(ValidationFailed):
+        services.check_in(city.rt_head, fgd, "AAAAAA" if fgd.checkin_code != "AAAAAA" else "BBBBBB")
+    services.check_in(city.rt_head, fgd, fgd.checkin_code.lower())
+    row = db.session.scalar(select(Attendance).where(Attendance.session_id == fgd.id))
+    assert row.user_id == city.rt_head.id and row.mode == AttendanceMode.in_room
+
+
+def test_invitee_sees_it_on_the_home_page_and_answers(city, client, login_as):
+    fgd = create_fgd(city, invite=[city.rt_head], topic="Drainase Kauman")
+    login_as(city.rt_head)
+    assert "Drainase Kauman" in client.get("/").get_data(as_text=True)
+    response = client.post(f"/fgd/{fgd.id}/rsvp", data={"answer": "yes"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Invitation.rsvp).where(Invitation.session_id == fgd.id)) == Rsvp.yes
+
+
+def test_schedule_through_the_form(city, client, login_as):
+    login_as(city.officer)
+    response = client.post("/fgd/new", data={"topic": "Sampah plastik", "starts_at": "2030-03-01T09:00",
+                                             "ends_at": "2030-03-01T11:00", "venue": "Aula", "online": "y",
+                                             "agenda": "Pembukaan\nDiskusi", "dimensions": ["environment"]})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Sampah plastik" in page and "Diskusi" in page
+
+
+def test_check_in_page_shows_code_and_qr_to_facilitator(city, client, login_as):
+    fgd = create_fgd(city, invite=[city.rt_head])
+    login_as(city.officer)
+    assert fgd.checkin_code in client.get(f"/fgd/{fgd.id}/check-in").get_data(as_text=True)
+    qr = client.get(f"/fgd/{fgd.id}/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
+    login_as(city.rt_head)
+    wrong = client.post(f"/fgd/{fgd.id}/check-in", data={"code": "ZZZZZZ"})
+    assert wrong.status_code == 200 and "Kode salah" in wrong.get_data(as_text=True)
+    ok = client.post(f"/fgd/{fgd.id}/check-in", data={"code": fgd.checkin_code})
+    assert ok.status_code == 302
+
+
+def test_api_messages_after_and_idempotent_post(city, client, login_as):
+    fgd = create_fgd(city, invite=[city.rt_head], live=True)
+    login_as(city.rt_head)
+    url = f"/api/v1/fgd/sessions/{fgd.id}/messages"
+    first = client.post(url, json={"body": "Satu", "client_key": "a"})
+    assert first.status_code == 201
+    retry = client.post(url, json={"body": "Satu", "client_key": "a"})
+    assert retry.status_code == 200 and retry.get_json()["id"] == first.get_json()["id"]
+    client.post(url, json={"body": "Dua", "client_key": "b"})
+    client.post(url, json={"body": "Tiga", "client_key": "c"})
+    after = client.get(f"{url}?after={first.get_json()['seq']}").get_json()
+    assert [m["body"] for m in after] == ["Dua", "Tiga"]
+    assert [m["seq"] for m in after] == sorted(m["seq"] for m in after)
+
+
+def test_api_message_refused_when_room_not_open(city, client, login_as):
+    fgd = create_fgd(city, invite=[city.rt_head])
+    login_as(city.rt_head)
+    response = client.post(f"/api/v1/fgd/sessions/{fgd.id}/messages", json={"body": "Halo", "client_key": "x"})
+    assert response.status_code == 409 and response.get_json()["code"] == "conflict"
+
+
+def test_minutes_drafted_from_the_records_then_published(city, client, login_as):
+    fgd = create_fgd(city, invite=[city.rt_head], live=True, public=True)
+    services.check_in(city.rt_head, fgd, fgd.checkin_code)
+    msg, _ = services.post_message(city.rt_head, fgd, "Bank sampah di balai RW", "p1", fgd.agenda[1].id)
+    services.mark_point(city.officer, fgd, msg.id)
+    poll = services.create_poll(city.officer, fgd, "Setuju?", ["Ya", "Tidak"])
+    services.vote(city.rt_head, fgd, poll.id, poll.options[0].id)
+    services.make_action_item(city.officer, fgd, "Survei lokasi balai RW", owner=city.opd)
+    with pytest.raises(Conflict):
+        services.save_minutes(city.officer, fgd)
+    services.end_session(city.officer, fgd)
+    minutes = services.save_minutes(city.officer, fgd)
+    for text in ("Bank sampah di balai RW", "Siti Ketua RT", "Setuju?", "Ya: 1", "Survei lokasi balai RW", "Diskusi"):
+        assert text in minutes.body
+    db.session.commit()
+    assert client.get(f"/fgd/{fgd.id}/minutes").status_code == 404  # a draft is not public
+    services.publish_minutes(city.officer, fgd)
+    db.session.commit()
+    assert fgd.status == FgdStatus.minutes_published
+    page = client.get(f"/fgd/{fgd.id}/minutes")  # public FGD: readable without logging in
+    assert page.status_code == 200 and "Bank sampah di balai RW" in page.get_data(as_text=True)
+    md = client.get(f"/fgd/{fgd.id}/minutes.md")
+    assert md.mimetype == "text/markdown" and "attachment" in md.headers["Content-Disposition"]
+
+
+def test_private_fgd_is_hidden_from_outsiders(city, client, login_as):
+    fgd = create_fgd(city, invite=[city.rt_head], topic="Rapat tertutup")
+    assert "Rapat tertutup" not in client.get("/fgd/").get_data(as_text=True)
+    login_as(city.partner_rep)
+    assert client.get(f"/fgd/{fgd.id}").status_code == 404
+    assert client.get("/api/v1/fgd/sessions").get_json() == []
+
+
+def test_fgd_index_query_count_is_bounded(city, client, login_as, count_queries):
+    for i in range(5):
+        create_fgd(city, invite=[city.rt_head], topic=f"FGD {i}")
+    login_as(city.rt_head)
+    with count_queries() as q:
+        assert client.get("/fgd/").status_code == 200
+    assert q.count <= 10
+
+
+def test_demo_seed_is_idempotent(city):
+    from collab.fgd import demo
+    from collab.fgd.models import FgdSession
+
+    demo.seed(city.admin)
+    db.session.commit()
+    count = db.session.query(FgdSession).count()
+    demo.seed(city.admin)
+    db.session.commit()
+    assert db.session.query(FgdSession).count() == count == 2
+    finished = db.session.scalar(select(FgdSession).where(FgdSession.status == FgdStatus.minutes_published))
+    assert finished.minutes.published_at is not None
