@@ -42,6 +42,10 @@ def reset_schema(app) -> None:
     from flask_migrate import upgrade
 
     with app.app_context():
+        with _db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # also removes tables the models no longer know
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
         _db.drop_all()
         with _db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
