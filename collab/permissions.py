@@ -247,3 +247,18 @@ def can_hide_proposal_comment(user, comment=None) -> bool:
 
 def can_manage_proposal_routing(user) -> bool:
     return is_admin(user)
+
+
+def proposal_recommendation_tier(user, proposal) -> str | None:
+    """Which Musrenbang tier `user` may recommend at: "rw" for the head of the RW above the
+    proposing RT, "kelurahan" for the admin (on the kelurahan's behalf); None otherwise."""
+    if proposal.state not in ("submitted", "in_review", "revision_requested", "ready_for_council"):
+        return None
+    if has_role(user, Role.rt_rw_head) and user.office is not None and proposal.office is not None \
+            and proposal.office.parent_id == user.office.id and user.office.level == "rw":
+        return "rw"
+    return "kelurahan" if is_admin(user) else None
+
+
+def can_recommend_proposal(user, proposal) -> bool:
+    return proposal_recommendation_tier(user, proposal) is not None

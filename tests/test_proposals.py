@@ -483,6 +483,22 @@ def test_carry_over_moves_to_next_cycle_with_history(city, client, login_as):
     assert response.status_code == 403
 
 
+def test_recommendation_chain_rw_then_kelurahan(city, client):
+    p = make_proposal(city, S.submitted)
+    with pytest.raises(PermissionDenied):
+        services.recommend_proposal(city.rt_head2, p, "Bukan RW-nya")
+    services.recommend_proposal(city.rw_head, p, "RW 001 mendukung penuh.")
+    with pytest.raises(Conflict):
+        services.recommend_proposal(city.rw_head, p, "Sekali lagi")
+    services.recommend_proposal(city.admin, p, "Kelurahan Kauman merekomendasikan.")
+    db.session.commit()
+    assert [(r.tier, r.area_id) for r in p.recommendations] == [("rw", city.rw.id), ("kelurahan", city.kel.id)]
+    html = client.get(f"/proposals/{p.id}").get_data(as_text=True)
+    assert "RW 001 mendukung penuh." in html and "Kelurahan Kauman merekomendasikan." in html
+    with pytest.raises(PermissionDenied):
+        services.recommend_proposal(city.rw_head, make_proposal(city), "Draf")
+
+
 def test_paths_cover_every_state():
     assert set(PATHS) == set(ProposalState)
     assert OfficeTerm  # the successor test relies on office terms

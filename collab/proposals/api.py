@@ -110,12 +110,25 @@ class ProposalSchema(Schema):
     updated_at = fields.DateTime()
 
 
+class RecommendationSchema(Schema):
+    tier = fields.String(metadata={"description": "rw | kelurahan"})
+    area = fields.Nested(AreaRef)
+    author = fields.Nested(PersonRef, allow_none=True)
+    body = fields.String()
+    created_at = fields.DateTime()
+
+
+class RecommendIn(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+
+
 class ProposalDetailSchema(ProposalSchema):
     transitions = fields.List(fields.Nested(TransitionSchema))
     endorsements = fields.List(fields.Nested(EndorsementSchema))
     reviews = fields.List(fields.Nested(ReviewSchema))
     comments = fields.List(fields.Nested(CommentSchema))
     attachments = fields.List(fields.Nested(AttachmentSchema))
+    recommendations = fields.List(fields.Nested(RecommendationSchema), metadata={"description": "Musrenbang chain"})
     allowed_actions = fields.Function(lambda p: sorted(services.allowed_actions(p)))
 
 
@@ -317,6 +330,8 @@ _step("merge", MergeIn, lambda p, d: services.merge_proposal(actor(), p, db.sess
       "Merge this proposal into another one (admin).")
 _step("carry-over", NoteIn, lambda p, d: services.carry_over_proposal(actor(), p, d["note"]),
       "Carry a proposal the council did not reach, or rejected for this year, into the next cycle (admin).")
+_step("recommend", RecommendIn, lambda p, d: services.recommend_proposal(actor(), p, d["body"]),
+      "Add the RW (head of the RW above the proposing RT) or kelurahan (admin) recommendation.")
 _step("endorse", NoteIn, lambda p, d: services.endorse_proposal(actor(), p, d["note"][:400]),
       "Endorse on behalf of the caller's RT/RW office (once per office, not one's own).")
 

@@ -81,3 +81,8 @@ class RoutingRuleForm(FlaskForm):
 
 class AttachmentForm(FlaskForm):
     file = FileField(_l("Photo or PDF"), validators=[FileRequired(_l("Choose a file."))])
+
+
+class RecommendationForm(FlaskForm):
+    body = TextAreaField(_l("Recommendation"), validators=[InputRequired(_l("Write the recommendation.")),
+                                                           Length(max=4000)])

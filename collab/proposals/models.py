@@ -113,6 +113,8 @@ class Proposal(TimestampMixin, db.Model):
         back_populates="proposal", order_by="Comment.id", cascade="all, delete-orphan")
     reviews: Mapped[list[Review]] = relationship(
         back_populates="proposal", order_by="Review.id", cascade="all, delete-orphan")
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        back_populates="proposal", order_by="Recommendation.id", cascade="all, delete-orphan")
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="proposal", order_by="Attachment.id", cascade="all, delete-orphan")
 
@@ -240,3 +242,24 @@ class Attachment(db.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class Recommendation(db.Model):
+    """A Musrenbang-style tier note as the proposal goes up: first the RW head above the RT,
+    then the kelurahan (the admin on its behalf). One per tier (a database constraint)."""
+
+    __tablename__ = "proposal_recommendation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    tier: Mapped[str] = mapped_column(String(12))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="recommendations")
+    area: Mapped[Area] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("proposal_id", "tier"),)

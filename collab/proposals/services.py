@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from collab import permissions as policy
 from collab import signals
+from collab.areas.models import AreaLevel
 from collab.core.after_commit import on_commit
 from collab.core.audit import record
 from collab.core.db import utcnow
@@ -39,6 +40,7 @@ from collab.proposals.models import (
     Proposal,
     ProposalState,
     ProposalTransition,
+    Recommendation,
     Review,
     RoutingRule,
 )
@@ -329,6 +331,32 @@ def carry_over_proposal(actor, proposal: Proposal, note: str = "") -> ProposalTr
     proposal.year += 1
     db.session.flush()
     return step
+
+
+def recommend_proposal(actor, proposal: Proposal, body: str) -> Recommendation:
+    """Add the recommendation of the actor's tier as the proposal goes up: the RW head above the
+    proposing RT, then the kelurahan (the admin on its behalf). Once per tier."""
+    tier = policy.proposal_recommendation_tier(actor, proposal)
+    policy.require(tier is not None, _l("Only the RW head above the proposing RT, or the secretariat for the "
+                                        "kelurahan, adds a recommendation while the proposal is on its way."))
+    body = (body or "").strip()
+    if not body or len(body) > 4000:
+        message = _l("Write the recommendation (at most %(n)d characters).", n=4000)
+        raise ValidationFailed(message, errors={"body": [message]})
+    if any(r.tier == tier for r in proposal.recommendations):
+        raise Conflict(_l("This tier has already given its recommendation."))
+    area = actor.office if tier == "rw" else proposal.office
+    while tier == "kelurahan" and area.level != AreaLevel.kelurahan and area.parent is not None:
+        area = area.parent
+    rec = Recommendation(proposal=proposal, tier=tier, area_id=area.id, author_id=actor.id, body=body)
+    try:
+        with db.session.begin_nested():
+            db.session.add(rec)
+    except IntegrityError:
+        raise Conflict(_l("This tier has already given its recommendation.")) from None
+    record(actor, "proposal.recommend", proposal, tier=tier)
+    db.session.flush()
+    return rec
 
 
 # -- endorsements and comments ----------------------------------------------------------------

@@ -25,6 +25,7 @@ from collab.proposals.forms import (
     MergeForm,
     NoteForm,
     ProposalForm,
+    RecommendationForm,
     ReviewForm,
     RoutingRuleForm,
     SubmitForm,
@@ -143,7 +144,7 @@ def detail(proposal_id: int):
     return render_template(
         "proposals/detail.html", proposal=proposal, transitions=transitions, comments=comments,
         labels=services.ACTION_LABELS, note_form=NoteForm(), submit_form=SubmitForm(), assign_form=assign_form,
-        endorse_form=EndorseForm(), comment_form=CommentForm(), attachment_form=AttachmentForm(), hide_form=HideCommentForm(), merge_form=MergeForm(),
+        endorse_form=EndorseForm(), comment_form=CommentForm(), attachment_form=AttachmentForm(), recommend_form=RecommendationForm(), hide_form=HideCommentForm(), merge_form=MergeForm(),
         show_contacts=policy.can_see_proposal_contacts(current_user, proposal),
         endorsed=any(current_user.is_authenticated and current_user.office is not None
                      and e.office_id == current_user.office.id for e in proposal.endorsements))
@@ -460,6 +461,20 @@ def carry_over(proposal_id: int):
         services.carry_over_proposal(current_user, proposal, form.note.data or "")
         db.session.commit()
         flash(_("Carried over to the %(year)d cycle.", year=proposal.year), "success")
+    else:
+        _invalid(form)
+    return _back(proposal)
+
+
+@bp.post("/<int:proposal_id>/recommend")
+@login_required
+def recommend(proposal_id: int):
+    proposal = load_visible(proposal_id)
+    form = RecommendationForm()
+    if form.validate_on_submit():
+        services.recommend_proposal(current_user, proposal, form.body.data)
+        db.session.commit()
+        flash(_("Recommendation saved."), "success")
     else:
         _invalid(form)
     return _back(proposal)

@@ -120,6 +120,23 @@ def upgrade():
     with op.batch_alter_table('proposal_attachment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_proposal_attachment_proposal_id'), ['proposal_id'], unique=False)
 
+    op.create_table('proposal_recommendation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('tier', sa.String(length=12), nullable=False),
+    sa.Column('area_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', collab.core.db.AwareDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['area_id'], ['area.id'], name=op.f('fk_proposal_recommendation_area_id_area')),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_proposal_recommendation_author_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], name=op.f('fk_proposal_recommendation_proposal_id_proposal'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_proposal_recommendation')),
+    sa.UniqueConstraint('proposal_id', 'tier', name=op.f('uq_proposal_recommendation_proposal_id_tier'))
+    )
+    with op.batch_alter_table('proposal_recommendation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_proposal_recommendation_proposal_id'), ['proposal_id'], unique=False)
+
     op.create_table('proposal_review',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('proposal_id', sa.Integer(), nullable=False),
@@ -197,6 +214,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_proposal_attachment_proposal_id'))
 
     op.drop_table('proposal_attachment')
+    with op.batch_alter_table('proposal_recommendation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_proposal_recommendation_proposal_id'))
+
+    op.drop_table('proposal_recommendation')
     with op.batch_alter_table('proposal_review', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_proposal_review_proposal_id'))
 

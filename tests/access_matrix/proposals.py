@@ -157,3 +157,11 @@ ROUTES += [
     Route("api_proposals.carry_over", "POST", url("/api/v1/proposals/{id}/carry-over", S.ready_for_council),
           api_only(ADMIN), json=True, data=lambda c: {}),
 ]
+
+ROUTES += [
+    # city.rw_head heads city.rw, above city.rt (the proposing office); "rt_rw_head" in the matrix is city.rt_head
+    Route("proposals.recommend", "POST", url("/proposals/{id}/recommend"), only(ADMIN, 302),
+          data=lambda c: {"body": "Didukung kelurahan"}),
+    Route("api_proposals.recommend", "POST", url("/api/v1/proposals/{id}/recommend"), api_only(ADMIN), json=True,
+          data=lambda c: {"body": "Didukung kelurahan"}),
+]
