@@ -127,6 +127,8 @@ def test_minutes_drafted_from_the_records_then_published(city, client, login_as)
     assert page.status_code == 200 and "Bank sampah di balai RW" in page.get_data(as_text=True)
     md = client.get(f"/fgd/{fgd.id}/minutes.md")
     assert md.mimetype == "text/markdown" and "attachment" in md.headers["Content-Disposition"]
+    pdf = client.get(f"/fgd/{fgd.id}/minutes.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
 
 
 def test_private_fgd_is_hidden_from_outsiders(city, client, login_as):

@@ -288,3 +288,11 @@ def minutes_markdown(session_id: int):
     return Response(fgd.minutes.body, mimetype="text/markdown; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="notulen-fgd-{fgd.id}.md"'})
 
+
+@bp.get("/<int:session_id>/minutes.pdf")
+def minutes_pdf(session_id: int):
+    from collab.fgd.pdf import minutes_pdf as render
+
+    fgd = _readable_minutes(session_id)
+    return Response(render(fgd.topic, fgd.minutes.body), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="notulen-fgd-{fgd.id}.pdf"'})

@@ -67,6 +67,8 @@ ROUTES = [
     Route("fgd.minutes", "GET", lambda c: f"/fgd/{_published(c).id}/minutes", by(404, 200, 200, 200, 404, 404)),
     Route("fgd.minutes_markdown", "GET", lambda c: f"/fgd/{_published(c).id}/minutes.md",
           by(404, 200, 200, 200, 404, 404)),
+    Route("fgd.minutes_pdf", "GET", lambda c: f"/fgd/{_published(c).id}/minutes.pdf",
+          by(404, 200, 200, 200, 404, 404)),
     # JSON API
     Route("api_fgd.Sessions", "GET", lambda c: "/api/v1/fgd/sessions", api_public()),
     Route("api_fgd.Sessions", "POST", lambda c: "/api/v1/fgd/sessions", by(401, 201, 403, 201, 403, 403), json=True,
