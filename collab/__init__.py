@@ -5,6 +5,7 @@ import importlib
 import logging
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from collab.config import load_config
 
@@ -22,15 +23,24 @@ def _optional(module: str):
         return None
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number past the database's integer is simply not found (404)
+    instead of overflowing the driver (a 500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: dict | type | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=True)
+    app.url_map.converters["int"] = RowIdConverter
     load_config(app, config)
     logging.basicConfig(level=logging.INFO if not app.testing else logging.WARNING)
 
-    from collab.extensions import api, babel, csrf, db, limiter, login_manager, migrate, socketio
-
     import collab.core.audit  # noqa: F401  (registers the audit model)
+    from collab.extensions import api, babel, csrf, db, limiter, login_manager, migrate, socketio
     for name in DOMAINS:
         _optional(f"collab.{name}.models")
         # Socket handlers must be registered on the SocketIO object before init_app.
@@ -62,11 +72,18 @@ def create_app(config: dict | type | None = None) -> Flask:
             csrf.exempt(api_module.blp)  # session-authenticated API calls are CSRF-checked in collab.core.api
             api.register_blueprint(api_module.blp)
 
+    # engine.io reads an empty list as "no origin check at all": same origin only (None) unless
+    # origins are named, and never every origin
+    origins = app.config.get("SOCKETIO_CORS_ALLOWED_ORIGINS") or []
+    if isinstance(origins, str):
+        origins = [o.strip() for o in origins.split(",") if o.strip()]
+    if "*" in origins:
+        raise RuntimeError("SOCKETIO_CORS_ALLOWED_ORIGINS names the allowed origins; '*' is never allowed.")
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-        cors_allowed_origins=app.config["SOCKETIO_CORS_ALLOWED_ORIGINS"],
+        cors_allowed_origins=origins or None,
         manage_session=False,
     )
 

@@ -66,6 +66,10 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Rembuk <noreply@rembuk.local>"
     MAIL_BACKEND = "console"  # console | smtp
+    MAIL_TIMEOUT = 10  # seconds per SMTP connection; a hung server must not hold a request
+    MAIL_MAX_ATTEMPTS = 6  # then the outbox row is marked failed (back-off 2, 4, 8, ... minutes)
+    MAIL_SEND_IN_BACKGROUND = True  # after the commit, in a background task: no request waits for SMTP
+    NOTIFICATION_CHANNELS = ["in_app", "email"]  # built-in names or "package.module:Class" (docs/notifications.md)
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
     CITY_NAME = "Kota Mojokerto"
@@ -81,6 +85,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
+    MAIL_SEND_IN_BACKGROUND = False  # deterministic; tests/test_notifications.py covers the background path
     SERVER_NAME = "localhost"
 
 
@@ -96,6 +101,9 @@ _ENV_OVERRIDES = {
     "MAIL_PASSWORD": "MAIL_PASSWORD",
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
     "MAIL_BACKEND": "MAIL_BACKEND",
+    "MAIL_USE_TLS": "MAIL_USE_TLS",
+    "COUNCIL_MAJORITY_RULES": "COUNCIL_MAJORITY_RULES",
+    "NOTIFICATION_CHANNELS": "NOTIFICATION_CHANNELS",
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
 }
@@ -144,6 +152,11 @@ def load_config(app, config: dict | type | None = None) -> None:
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
     app.config["MAIL_PORT"] = int(app.config["MAIL_PORT"])
+    if isinstance(app.config["MAIL_USE_TLS"], str):
+        app.config["MAIL_USE_TLS"] = app.config["MAIL_USE_TLS"].strip().lower() in ("1", "true", "yes", "on")
+    for key in ("NOTIFICATION_CHANNELS", "COUNCIL_MAJORITY_RULES"):  # comma-separated from the environment
+        if isinstance(app.config.get(key), str):
+            app.config[key] = [c.strip() for c in app.config[key].split(",") if c.strip()]
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
         app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url)

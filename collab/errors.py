@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from collab.core.errors import DomainError
 from collab.extensions import db
+from collab.security import local_path
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def safe_back(default: str | None = None) -> str:
     """The referring page if it is ours, for redirect-after-refusal."""
     ref = request.referrer or ""
     parts = urlsplit(ref)
-    if ref and parts.netloc == request.host and parts.path != request.path:
+    if ref and parts.netloc == request.host and parts.path != request.path and local_path(parts.path):
         return parts.path + (f"?{parts.query}" if parts.query else "")
     return default or url_for("home.index")
 

@@ -133,7 +133,23 @@ def can_post_programme_update(user, programme) -> bool:
 
 
 def can_discuss_programme(user, programme) -> bool:
+    """Read and write the members' discussion channel: accepted member organisations and the admin."""
     return can_post_programme_update(user, programme)
+
+
+def can_edit_programme(user, programme) -> bool:
+    """Name, goal, dimension, dates, linked items and proposals: those who plan milestones."""
+    return programme.state != "completed" and can_edit_milestones(user, programme)
+
+
+def can_remove_programme_member(user, member) -> bool:
+    """End a co-owner's or partner's membership: the lead OPD or the admin, or the organisation itself."""
+    if member.role == "lead" or member.status not in ("invited", "accepted"):
+        return False
+    if can_manage_programme(user, member.programme):
+        return True
+    return _authenticated(user) and user.organisation_id == member.organisation_id and has_role(
+        user, Role.opd_officer, Role.partner_rep)
 
 
 # -- fgd ---------------------------------------------------------------------------------------
@@ -262,3 +278,43 @@ def proposal_recommendation_tier(user, proposal) -> str | None:
 
 def can_recommend_proposal(user, proposal) -> bool:
     return proposal_recommendation_tier(user, proposal) is not None
+
+
+# -- council ----------------------------------------------------------------------------------
+# Seats are a snapshot per sitting (collab/council/models.py): "seated" means holding a seat in
+# that sitting, not merely holding the council_member role today. States compared by value.
+
+def can_convene_sitting(user) -> bool:
+    """Convene, open and close council votes: the secretariat."""
+    return is_admin(user)
+
+
+def can_read_review_packet(user, sitting) -> bool:
+    """The review packets: the admin and the sitting's seated members."""
+    return is_admin(user) or (_authenticated(user) and sitting.seated(user))
+
+
+def can_cast_ballot(user, sitting) -> bool:
+    """Only seated members vote, and only while the vote is open."""
+    return _authenticated(user) and sitting.state == "open" and sitting.seated(user)
+
+
+def can_see_ballot_names(user, sitting) -> bool:
+    """Names per choice: everybody once an open ballot is closed; never for a secret ballot."""
+    return not sitting.secret and sitting.state == "closed"
+
+
+# -- notifications ----------------------------------------------------------------------------
+# A notification and the notification settings belong to one person; nobody else reads or
+# changes them (not even an admin: they are personal mail).
+
+def can_read_notifications(user) -> bool:
+    return _authenticated(user)
+
+
+def can_read_notification(user, notification) -> bool:
+    return _authenticated(user) and notification.user_id == user.id
+
+
+def can_manage_notification_settings(user, owner) -> bool:
+    return _authenticated(user) and owner is not None and user.id == owner.id

@@ -28,3 +28,14 @@ def init_app(app) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None (for `next=` and back links). Browsers
+    read `//host` and `/\\host` as another site, so those, backslashes and control characters
+    are refused."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    return target

@@ -26,6 +26,12 @@ programme_member_responded = _signals.signal("programme-member-responded")
 commitment_fulfilled = _signals.signal("commitment-fulfilled")
 milestone_completed = _signals.signal("milestone-completed")
 programme_items_realised = _signals.signal("programme-items-realised")
+# - programme_message_posted(programme, actor, payload): a discussion message was stored; `payload`
+#   is its wire shape (collab/programmes/events.py broadcasts it after the commit).
+# - programme_member_left(member, actor): an organisation withdrew or was removed; its people lose
+#   the discussion channel (their sockets are closed after the commit).
+programme_message_posted = _signals.signal("programme-message-posted")
+programme_member_left = _signals.signal("programme-member-left")
 
 # -- fgd: the live room listens to these (collab/fgd/events.py) ----------------------------------
 # fgd_room_event(fgd_session, actor, event, payload, to_user=None): something happened in a room
@@ -33,9 +39,12 @@ programme_items_realised = _signals.signal("programme-items-realised")
 #   `payload` is a plain dict built before the commit.
 # fgd_invited(fgd_session, actor, users): persons were invited (notifications may subscribe).
 # fgd_access_lost(fgd_session, actor, user): a person may no longer be in the room.
+# fgd_point_proposed(fgd_session, actor, proposal): a facilitator turned a point into a draft
+#   proposal credited to `proposal.author`, who completes and submits it (notifications may subscribe).
 fgd_room_event = _signals.signal("fgd-room-event")
 fgd_invited = _signals.signal("fgd-invited")
 fgd_access_lost = _signals.signal("fgd-access-lost")
+fgd_point_proposed = _signals.signal("fgd-point-proposed")
 
 # -- proposals --
 # - proposal_state_changed(proposal, actor, from_state, to_state, action, note): every step of
@@ -45,3 +54,19 @@ fgd_access_lost = _signals.signal("fgd-access-lost")
 proposal_state_changed = _signals.signal("proposal-state-changed")
 proposal_endorsed = _signals.signal("proposal-endorsed")
 proposal_commented = _signals.signal("proposal-commented")
+
+# -- council (collab/council) -------------------------------------------------------------------
+# - council_sitting_convened(sitting, actor): a sitting was scheduled (members to be told).
+# - council_vote_opened(sitting, actor): the vote window opened (seated members to be told).
+# - council_ballot_cast(sitting, actor, proposal): a ballot changed (live tally subscribers).
+# - council_decided(decision, actor): one proposal's result was computed at close; `decision`
+#   has .proposal, .result ("accepted" | "rejected" | "no_quorum") and the counts. The
+#   proposal's state change also arrives through proposal_state_changed.
+council_sitting_convened = _signals.signal("council-sitting-convened")
+council_vote_opened = _signals.signal("council-vote-opened")
+council_ballot_cast = _signals.signal("council-ballot-cast")
+council_decided = _signals.signal("council-decided")
+
+# -- fgd reminders / minutes --------------------------------------------------------------------
+# - fgd_minutes_published(fgd_session, actor)
+fgd_minutes_published = _signals.signal("fgd-minutes-published")

@@ -107,6 +107,58 @@ def login_as(client):
     return _login
 
 
+_MISSING = object()
+_SERVER_PATCHES = ("_send_packet", "_send_eio_packet", "async_handlers")
+
+
+@pytest.fixture(autouse=True)
+def _socketio_server_restored(app):
+    """Keep the Socket.IO server as the app made it, whatever a test does to it: Flask-SocketIO's
+    test client patches the server's packet senders and never puts them back, and a second
+    `create_app` replaces the server; either would leave the browser tests' real sockets deaf.
+    Socket rate-limit buckets start empty for each test too."""
+    from collab.core.sockets import limiter as socket_limiter
+    from collab.extensions import socketio
+
+    server = socketio.server
+    saved = {k: server.__dict__.get(k, _MISSING) for k in _SERVER_PATCHES}
+    saved_eio = server.eio.async_handlers
+    socket_limiter.reset()
+    yield
+    socketio.server = server
+    for key, value in saved.items():
+        if value is _MISSING:
+            server.__dict__.pop(key, None)
+        else:
+            setattr(server, key, value)
+    server.eio.async_handlers = saved_eio
+    socket_limiter.reset()
+
+
+@pytest.fixture
+def socket_client(app):
+    """socket_client(namespace, user=None, **auth) -> a Flask-SocketIO test client connected to
+    `namespace`, logged in with `user`'s session cookie (or by `auth`, e.g. token=...)."""
+    from collab.extensions import socketio
+
+    clients = []
+
+    def _connect(namespace, user=None, **auth):
+        flask_client = app.test_client()
+        if user is not None:
+            with flask_client.session_transaction() as session:
+                session["_user_id"] = user.session_token
+                session["_fresh"] = True
+        sc = socketio.test_client(app, namespace=namespace, flask_test_client=flask_client, auth=auth or None)
+        clients.append((sc, namespace))
+        return sc
+
+    yield _connect
+    for sc, namespace in clients:
+        if sc.is_connected(namespace):
+            sc.disconnect(namespace=namespace)
+
+
 class QueryCounter:
     def __init__(self):
         self.count = 0
@@ -174,14 +226,40 @@ def browser():
         browser.close()
 
 
+PHONE = {"width": 390, "height": 844}
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context on a phone-sized screen; `page.base` is the server URL."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
     page = context.new_page()
     page.base = live_server
     yield page
     context.close()
+
+
+@pytest.fixture
+def person(browser, live_server):
+    """person(user) -> a page in its own phone-sized browser context, logged in as `user`.
+    Confirmation dialogs are accepted; prompts (e.g. a reason to hide a message) get a reason."""
+    from tests.fixtures.factories import PASSWORD
+
+    contexts = []
+
+    def _open(user):
+        context = browser.new_context(viewport=PHONE, locale="id-ID")
+        contexts.append(context)
+        page = context.new_page()
+        page.base = live_server
+        page.on("dialog", lambda dialog: dialog.accept("Tidak relevan"))
+        browser_login(page, user.email, PASSWORD)
+        page.wait_for_selector("main h1")
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
 
 
 def browser_login(page, email, password):

@@ -3,11 +3,12 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from collab.accounts import services
 from collab.accounts.models import OfficeTerm, Role, TokenPurpose, User
 from collab.core.audit import AuditLog
-from collab.core.errors import Conflict, PermissionDenied, ValidationFailed
+from collab.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from collab.extensions import db
 from tests.fixtures.factories import PASSWORD
 
@@ -70,7 +71,7 @@ def test_one_time_activation_link_sets_password_once(client, city):
 def test_new_link_voids_the_previous_one(city):
     first = services.issue_one_time_link(city.admin, city.rt_head, TokenPurpose.reset)
     services.issue_one_time_link(city.admin, city.rt_head, TokenPurpose.reset)
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         services.find_one_time_token(first)
 
 
@@ -98,7 +99,7 @@ def test_change_of_office_head_carries_the_office(city):
 
 def test_an_office_has_one_active_head_in_the_database(city):
     db.session.add(OfficeTerm(area=city.rt, user=city.rt_head2, started_on=date(2025, 1, 1)))
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
 

@@ -69,6 +69,21 @@ def test_schedule_through_the_form(city, client, login_as):
     assert "Sampah plastik" in page and "Diskusi" in page
 
 
+def test_schedule_form_errors_keep_the_input(city, client, login_as):
+    login_as(city.officer)
+    response = client.post("/fgd/new", data={"topic": "Sampah <b>plastik</b>", "starts_at": "2030-03-01T11:00",
+                                             "ends_at": "2030-03-01T09:00", "venue": "Aula Kauman",
+                                             "agenda": "Pembukaan\nDiskusi"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Waktu selesai harus setelah waktu mulai" in page
+    assert "Sampah &lt;b&gt;plastik&lt;/b&gt;" in page and 'value="Aula Kauman"' in page and "Pembukaan\nDiskusi" in page
+    many = "\n".join(f"Butir {i}" for i in range(51))
+    response = client.post("/fgd/new", data={"topic": "Rapat", "starts_at": "2030-03-01T09:00",
+                                             "ends_at": "2030-03-01T11:00", "online": "y", "agenda": many})
+    assert response.status_code == 422 and "paling banyak memuat 50 butir agenda" in response.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count()).select_from(services.FgdSession)) == 0
+
+
 def test_check_in_page_shows_code_and_qr_to_facilitator(city, client, login_as):
     fgd = create_fgd(city, invite=[city.rt_head])
     login_as(city.officer)
@@ -77,7 +92,7 @@ def test_check_in_page_shows_code_and_qr_to_facilitator(city, client, login_as):
     assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
     login_as(city.rt_head)
     wrong = client.post(f"/fgd/{fgd.id}/check-in", data={"code": "ZZZZZZ"})
-    assert wrong.status_code == 200 and "Kode salah" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "Kode salah" in wrong.get_data(as_text=True)
     ok = client.post(f"/fgd/{fgd.id}/check-in", data={"code": fgd.checkin_code})
     assert ok.status_code == 302
 
@@ -136,7 +151,7 @@ def test_private_fgd_is_hidden_from_outsiders(city, client, login_as):
     assert "Rapat tertutup" not in client.get("/fgd/").get_data(as_text=True)
     login_as(city.partner_rep)
     assert client.get(f"/fgd/{fgd.id}").status_code == 404
-    assert client.get("/api/v1/fgd/sessions").get_json() == []
+    assert client.get("/api/v1/fgd/sessions").get_json()["items"] == []
 
 
 def test_fgd_index_query_count_is_bounded(city, client, login_as, count_queries):
@@ -146,6 +161,49 @@ def test_fgd_index_query_count_is_bounded(city, client, login_as, count_queries)
     with count_queries() as q:
         assert client.get("/fgd/").status_code == 200
     assert q.count <= 10
+
+
+def test_session_list_api_is_paginated_with_bounded_queries(city, client, count_queries):
+    for i in range(5):
+        create_fgd(city, public=True, topic=f"FGD terbuka {i}")
+    with count_queries() as q:
+        r = client.get("/api/v1/fgd/sessions?per_page=2&page=2")
+    assert r.status_code == 200 and r.json["meta"]["total"] == 5 and r.json["meta"]["pages"] == 3
+    assert len(r.json["items"]) == 2 and all(s["agenda"] for s in r.json["items"])
+    assert q.count <= 6  # not one query per session for its agenda and organiser
+    assert client.get("/api/v1/fgd/sessions?per_page=1000").status_code == 422
+
+
+HUGE = 10**30  # past any database integer: SQLite's driver overflows on it
+
+
+def test_out_of_range_ids_are_refused_not_a_server_error(city, client, login_as):
+    from collab.accounts.services import create_api_token
+
+    fgd = create_fgd(city, invite=[city.rt_head], live=True)
+    tokens = {}
+    for user in (city.officer, city.rt_head):
+        tokens[user.id] = {"Authorization": f"Bearer {create_api_token(user, 't')[1]}"}
+    db.session.commit()
+    officer, rt = tokens[city.officer.id], tokens[city.rt_head.id]
+    base = f"/api/v1/fgd/sessions/{fgd.id}"
+    when = {"starts_at": "2026-12-01T10:00:00+07:00", "ends_at": "2026-12-01T12:00:00+07:00"}
+    assert client.get(f"/api/v1/fgd/sessions/{HUGE}").status_code == 404
+    assert client.post("/api/v1/fgd/sessions", headers=officer,
+                       json={"topic": "t", **when, "facilitator_ids": [HUGE]}).status_code == 422
+    assert client.post(f"{base}/invitations", headers=officer, json={"user_ids": [HUGE]}).status_code == 422
+    assert client.post(f"{base}/invitations", headers=officer, json={"area_id": HUGE}).status_code == 422
+    assert client.get(f"{base}/messages?after={HUGE}", headers=rt).status_code == 422
+    assert client.post(f"{base}/messages", headers=rt,
+                       json={"body": "hai", "client_key": "k", "agenda_item_id": HUGE}).status_code == 422
+    assert client.delete(f"{base}/invitations/{HUGE}", headers=officer).status_code == 404
+    assert client.post(f"{base}/points/{HUGE}/proposal", headers=officer, json={}).status_code == 404
+    assert client.post(f"{base}/action-items", headers=officer, json={"message_id": HUGE}).status_code == 422
+    assert services.messages_after(fgd, HUGE) == []
+    assert db.session.scalar(select(db.func.count(Invitation.id)).where(Invitation.session_id == fgd.id)) == 1
+    login_as(city.officer)
+    for url in (f"/fgd/{HUGE}", f"/fgd/{HUGE}/room", f"/fgd/{HUGE}/minutes.pdf"):
+        assert client.get(url).status_code == 404
 
 
 def test_demo_seed_is_idempotent(city):
@@ -160,3 +218,74 @@ def test_demo_seed_is_idempotent(city):
     assert db.session.query(FgdSession).count() == count == 2
     finished = db.session.scalar(select(FgdSession).where(FgdSession.status == FgdStatus.minutes_published))
     assert finished.minutes.published_at is not None
+
+
+def test_facilitator_runs_the_session_through_the_api(city, client):
+    from collab.accounts.services import create_api_token
+
+    fgd = create_fgd(city, invite=[city.rt_head, city.rt_head2], topic="Drainase Kauman")
+    officer = {"Authorization": f"Bearer {create_api_token(city.officer, 't')[1]}"}
+    siti = {"Authorization": f"Bearer {create_api_token(city.rt_head, 't')[1]}"}
+    db.session.commit()
+    base = f"/api/v1/fgd/sessions/{fgd.id}"
+    assert client.put(f"{base}/minutes", headers=officer, json={}).status_code == 409  # not ended yet
+    assert client.post(f"{base}/open", headers=siti).status_code == 403
+    assert client.post(f"{base}/open", headers=officer).json["status"] == "live"
+    assert client.post(f"{base}/open", headers=officer).status_code == 409
+    assert client.post(f"{base}/check-in", headers=siti, json={"code": fgd.checkin_code}).status_code == 201
+    services.record_online_attendance(city.rt_head2, fgd)
+    db.session.commit()
+    client.post(f"{base}/messages", headers=siti, json={"body": "Saluran tersumbat di RT 03", "client_key": "a"})
+    rows = client.get(f"{base}/attendance", headers=officer).json
+    assert {(r["name"], r["mode"]) for r in rows} == {(city.rt_head.name, "in_room"), (city.rt_head2.name, "online")}
+    assert client.get(f"{base}/attendance", headers=siti).status_code == 403
+    assert client.post(f"{base}/end", headers=officer).json["status"] == "ended"
+    r = client.post(f"{base}/messages", headers=siti, json={"body": "Terlambat", "client_key": "b"})
+    assert r.status_code == 409
+    assert client.post(f"{base}/minutes/publish", headers=officer).status_code == 409  # nothing written yet
+    draft = client.put(f"{base}/minutes", headers=officer, json={}).json
+    assert "Drainase Kauman" in draft["body"] and city.rt_head.name in draft["body"] and draft["published_at"] is None
+    assert client.get(f"{base}/minutes", headers=siti).status_code == 404  # a draft is not for invitees
+    edited = client.put(f"{base}/minutes", headers=officer, json={"body": "Notulen <b>final</b>"}).json
+    assert edited["body"] == "Notulen <b>final</b>"
+    assert client.put(f"{base}/minutes", headers=officer, json={"body": "x" * 100001}).status_code == 422
+    assert client.post(f"{base}/minutes/publish", headers=officer).json["published_at"]
+    assert client.post(f"{base}/minutes/publish", headers=officer).status_code == 409
+    assert client.get(f"{base}/minutes", headers=siti).json["body"] == "Notulen <b>final</b>"
+
+
+def test_facilitators_are_officers_or_the_secretariat_and_unknown_ids_are_refused(city, client):
+    from collab.accounts.services import create_api_token
+
+    officer = {"Authorization": f"Bearer {create_api_token(city.officer, 't')[1]}"}
+    db.session.commit()
+    body = {"topic": "Rapat", "starts_at": "2030-01-01T09:00:00+07:00", "ends_at": "2030-01-01T11:00:00+07:00"}
+    for ids in ([city.rt_head.id], [99999]):
+        r = client.post("/api/v1/fgd/sessions", headers=officer, json={**body, "facilitator_ids": ids})
+        assert r.status_code == 422 and "petugas OPD" in r.json["message"], r.json
+    r = client.post("/api/v1/fgd/sessions", headers=officer, json={**body, "facilitator_ids": [city.admin.id]})
+    assert r.status_code == 201
+    fgd = db.session.get(services.FgdSession, r.json["id"])
+    assert fgd.facilitator_ids == {city.officer.id, city.admin.id}
+    assert db.session.scalar(select(db.func.count()).select_from(services.FgdSession)) == 1
+
+
+def test_facilitator_changes_a_scheduled_session_through_the_api(city, client):
+    from collab.accounts.services import create_api_token
+
+    fgd = create_fgd(city, invite=[city.rt_head], topic="Lama")
+    officer = {"Authorization": f"Bearer {create_api_token(city.officer, 't')[1]}"}
+    siti = {"Authorization": f"Bearer {create_api_token(city.rt_head, 't')[1]}"}
+    db.session.commit()
+    url = f"/api/v1/fgd/sessions/{fgd.id}"
+    body = {"topic": "Baru", "starts_at": "2030-01-01T09:00:00+07:00", "ends_at": "2030-01-01T11:00:00+07:00",
+            "agenda": ["Pembukaan", "Usulan warga"], "venue": "Balai RW 02", "online": False}
+    assert client.put(url, headers=siti, json=body).status_code == 403
+    r = client.put(url, headers=officer, json={**body, "agenda": [f"Butir {i}" for i in range(51)]})
+    assert r.status_code == 422 and "agenda" in r.json["errors"] and "50" in r.json["message"]
+    assert client.get(url, headers=officer).json["topic"] == "Lama"  # nothing half-saved
+    r = client.put(url, headers=officer, json=body)
+    assert r.status_code == 200 and r.json["topic"] == "Baru" and r.json["venue"] == "Balai RW 02"
+    assert [a["title"] for a in r.json["agenda"]] == ["Pembukaan", "Usulan warga"]
+    client.post(f"{url}/open", headers=officer)
+    assert client.put(url, headers=officer, json=body).status_code == 409  # started: no more changes

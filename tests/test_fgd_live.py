@@ -1,44 +1,23 @@
 """The live room protocol (docs/live-protocol.md) through Flask-SocketIO's test client."""
 from __future__ import annotations
 
+import functools
+
 import pytest
 from sqlalchemy import func, select
 
 from collab.accounts.services import create_api_token
 from collab.extensions import db, socketio
-from collab.fgd import events
 from collab.fgd.models import RoomMessage
 from tests.fixtures.fgd import create_fgd
 
 NS = "/fgd"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    events.limiter.reset()
-    yield
-    events.limiter.reset()
-
-
 @pytest.fixture
-def connect(app):
-    """connect(user, **auth) -> a socket test client logged in with the session cookie."""
-    clients = []
-
-    def _connect(user=None, **auth):
-        flask_client = app.test_client()
-        if user is not None:
-            with flask_client.session_transaction() as session:
-                session["_user_id"] = user.session_token
-                session["_fresh"] = True
-        sc = socketio.test_client(app, namespace=NS, flask_test_client=flask_client, auth=auth or None)
-        clients.append(sc)
-        return sc
-
-    yield _connect
-    for sc in clients:
-        if sc.is_connected(NS):
-            sc.disconnect(namespace=NS)
+def connect(socket_client):
+    """connect(user, **auth) -> a socket test client on this namespace (tests/conftest.py)."""
+    return functools.partial(socket_client, NS)
 
 
 def received(sc, name):
@@ -261,3 +240,88 @@ def test_a_refused_send_broadcasts_nothing(city, connect):
     bob.get_received(NS)
     assert send(alice, fgd, "", "k-empty")["ok"] is False
     assert received(bob, "message") == []
+
+
+def test_presence_is_announced_once_for_a_burst_of_joins(city, connect, app):
+    people = [city.rt_head, city.rt_head2, city.rw_head, city.partner_rep]
+    fgd = create_fgd(city, invite=people, live=True)
+    app.config["FGD_PRESENCE_DELAY"] = 3.0  # the four joins land well inside one window, even on a busy machine
+    try:
+        clients = [connect(person, session_id=fgd.id) for person in people]
+        for sc in clients:
+            assert join(sc, fgd)["ok"]
+        seen = []
+        for _ in range(100):  # the one broadcast comes when the window closes
+            seen += received(clients[0], "presence")
+            if seen:
+                break
+            socketio.sleep(0.1)
+        socketio.sleep(0.3)
+        seen += received(clients[0], "presence")
+    finally:
+        app.config.pop("FGD_PRESENCE_DELAY")
+    assert len(seen) == 1  # four joins, one broadcast
+    assert {p["user_id"] for p in seen[0]["people"]} == {p.id for p in people}
+
+
+def test_join_sends_at_most_a_page_and_the_ack_says_where_the_room_is(city, connect):
+    from collab.fgd import services
+
+    fgd = create_fgd(city, invite=[city.rt_head], live=True)
+    for i in range(1, 503):
+        services.post_message(city.rt_head, fgd, f"pesan {i}", f"p{i}")
+    db.session.commit()
+    sc = connect(city.rt_head, session_id=fgd.id)
+    state = join(sc, fgd)
+    first = [m["seq"] for m in received(sc, "message")]
+    assert first == list(range(1, 501)) and state["last_seq"] == 502  # more to ask for
+    join(sc, fgd, last_seq=first[-1])
+    assert [m["seq"] for m in received(sc, "message")] == [501, 502]
+
+
+def test_out_of_range_ids_in_socket_payloads_are_refused_politely(city, connect):
+    huge = 10**30
+    fgd = create_fgd(city, invite=[city.rt_head], live=True)
+    assert not connect(city.rt_head, session_id=huge).is_connected(NS)
+    sc = connect(city.rt_head)
+    res = sc.emit("join", {"session_id": huge, "last_seq": 0}, namespace=NS, callback=True)
+    assert res["code"] == "not_found"
+    assert join(sc, fgd, last_seq=huge)["ok"] and received(sc, "message") == []
+    res = send(sc, fgd, "hai", "k-huge", agenda_item_id=huge)
+    assert res["code"] == "invalid" and res["message"]
+    assert db.session.scalar(select(func.count(RoomMessage.id)).where(RoomMessage.session_id == fgd.id)) == 0
+
+
+def test_cross_origin_socket_connections_are_refused(city, live_server):
+    """The browser sends the session cookie with a WebSocket from any site: the server must check
+    the Origin itself (engine.io skips that check when given an empty list of origins)."""
+    import urllib.error
+    import urllib.request
+
+    def handshake(origin):
+        req = urllib.request.Request(f"{live_server}/socket.io/?EIO=4&transport=polling", headers={"Origin": origin})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    assert handshake("http://evil.example") == 400
+    assert handshake(live_server) == 200
+
+
+def test_every_origin_is_never_allowed():
+    from collab import create_app
+
+    with pytest.raises(RuntimeError):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SOCKETIO_CORS_ALLOWED_ORIGINS": ["*"]})
+
+
+def test_join_with_a_seq_no_column_can_hold_replays_everything(city, connect):
+    fgd = create_fgd(city, invite=[city.rt_head], live=True)
+    alice = connect(city.rt_head, session_id=fgd.id)
+    join(alice, fgd)
+    assert send(alice, fgd, "Halo semua", "k1")["ok"]
+    alice.get_received(NS)
+    assert join(alice, fgd, last_seq=2**70)["ok"]
+    assert [m["body"] for m in received(alice, "message")] == ["Halo semua"]

@@ -35,3 +35,44 @@ def test_foundation_catalogue_exists():
 def test_pages_render_in_indonesian_by_default(client):
     page = client.get("/masterplan/").get_data(as_text=True)
     assert 'lang="id"' in page and "Masuk" in page
+
+
+def test_wtforms_own_messages_are_in_the_users_language(app):
+    """WTForms ships no Indonesian: every form inherits collab.core.forms.Form, whose built-in
+    messages come from our catalogue, in the language of the request."""
+    from flask_babel import force_locale
+    from werkzeug.datastructures import MultiDict
+    from wtforms import IntegerField, SelectField
+    from wtforms.validators import InputRequired
+
+    from collab.core.forms import Form
+
+    class Pick(Form):
+        colour = SelectField(choices=[("red", "Red")])
+        count = IntegerField(validators=[InputRequired()])
+
+    def errors():
+        form = Pick(formdata=MultiDict({"colour": "blue"}), meta={"csrf": False})
+        form.validate()
+        return form.errors
+
+    with app.test_request_context("/"):
+        assert errors() == {"colour": ["Pilihan tidak sah."], "count": ["Isian ini wajib diisi."]}
+        with force_locale("en"):
+            assert errors() == {"colour": ["Not a valid choice."], "count": ["This field is required."]}
+
+
+def test_every_form_speaks_the_users_language(app):
+    from flask_wtf import FlaskForm
+
+    from collab.core.forms import Form
+
+    loose = [f"{cls.__module__}.{cls.__name__}" for cls in _subclasses(FlaskForm)
+             if cls is not Form and not issubclass(cls, Form) and cls.__module__.startswith("collab.")]
+    assert loose == [], "inherit collab.core.forms.Form: " + ", ".join(loose)
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)

@@ -19,7 +19,7 @@ from tests.fixtures.factories import create_user
 from tests.fixtures.proposals import PATHS, S, do_step, make_proposal
 
 ACTIONS = ["submit", "assign", "start_review", "request_revision", "mark_ready", "withdraw", "merge",
-           "open_voting", "accept", "reject", "carry_over"]
+           "open_voting", "accept", "reject", "carry_over", "return_to_council"]
 CASES = [(state, action) for state in ProposalState for action in ACTIONS]
 
 
@@ -340,7 +340,9 @@ def test_huge_and_empty_fields_are_refused_with_messages(city, client, login_as)
     login_as(city.rt_head)
     response = client.post("/proposals/new", data={"title": "", "dimension": "living", "problem": "x" * 9000,
                                                    "suggested_opd": "0", "horizon": "short"})
-    assert response.status_code == 200 and db.session.scalar(select(func.count(Proposal.id))) == 0
+    assert response.status_code == 422 and db.session.scalar(select(func.count(Proposal.id))) == 0
+    html = response.get_data(as_text=True)
+    assert "Beri judul usulan." in html and "x" * 9000 in html  # the message in Indonesian; the text is kept
 
 
 def test_submit_shows_similar_proposals_and_can_go_ahead(city, client, login_as):
@@ -502,3 +504,35 @@ def test_recommendation_chain_rw_then_kelurahan(city, client):
 def test_paths_cover_every_state():
     assert set(PATHS) == set(ProposalState)
     assert OfficeTerm  # the successor test relies on office terms
+
+
+def test_counts_per_kelurahan_on_the_list_and_in_the_api(city, client):
+    make_proposal(city, S.submitted, title="Bank sampah RT satu")
+    make_proposal(city, S.in_review, title="Posyandu digital RT satu")
+    make_proposal(city, S.submitted, title="Taman baca Blooto", author=city.rt_head2)
+    make_proposal(city, title="Draf yang tidak dihitung", author=city.rt_head2)  # drafts are not public
+    body = client.get("/api/v1/proposals/").json
+    assert [(r["kelurahan"], r["count"]) for r in body["counts_by_kelurahan"]] == [("Kauman", 2), ("Blooto", 1)]
+    body = client.get("/api/v1/proposals/?state=in_review").json
+    assert [(r["kelurahan"], r["count"]) for r in body["counts_by_kelurahan"]] == [("Kauman", 1)]
+    html = client.get("/proposals/").get_data(as_text=True)
+    table = html[html.index('id="kelurahan-counts"'):]
+    assert f'data-kelurahan="{city.kel.id}"' in table and f'data-kelurahan="{city.kel2.id}"' in table
+    assert f'<a href="/proposals/?kelurahan={city.kel2.id}">Blooto</a></td><td>1</td>' in table
+
+
+def test_comment_thread_is_paged_and_a_new_comment_lands_where_it_shows(city, client, login_as):
+    from collab.proposals.views import COMMENTS_PER_PAGE
+
+    proposal = make_proposal(city, S.submitted)
+    for i in range(COMMENTS_PER_PAGE):
+        services.add_comment(city.rt_head2, proposal, f"Komentar lama {i:03d}")
+    db.session.commit()
+    first = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert first.count("Komentar lama") == COMMENTS_PER_PAGE and "Halaman 1 dari" not in first  # one full page: no pager
+    login_as(city.rw_head)
+    r = client.post(f"/proposals/{proposal.id}/comments", data={"body": "Komentar paling baru"})
+    assert r.status_code == 302 and "page=2" in r.location and "#comment-" in r.location
+    page2 = client.get(r.location).get_data(as_text=True)
+    assert "Komentar paling baru" in page2 and "Komentar lama" not in page2 and "Halaman 2 dari 2" in page2
+    assert "Komentar paling baru" not in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)

@@ -128,3 +128,80 @@ def test_evaluation_query_count_is_bounded(city, partners, client, count_queries
     with count_queries() as q:
         assert client.get("/evaluation").status_code == 200
     assert q.count <= 12, q.statements
+
+
+def _kelurahan_of(area):
+    while area.level.value != "kelurahan":
+        area = area.parent
+    return area
+
+
+def test_proposals_by_kelurahan_equal_an_independent_recount(city, client):
+    from collections import Counter
+
+    from tests.fixtures.proposals import S, make_proposal
+
+    made = [make_proposal(city, S.submitted, title="Lampu jalan tenaga surya"),
+            make_proposal(city, S.in_review, author=city.rw_head, title="Posyandu digital RW 001"),
+            make_proposal(city, S.withdrawn, title="Taman baca"),
+            make_proposal(city, S.draft, title="Masih draf"),
+            make_proposal(city, S.in_review, author=city.rt_head2, title="Drainase Blooto")]
+    expected = Counter((_kelurahan_of(p.office).name, p.state.value) for p in made if p.state != S.draft)
+    states, rows = reports.proposals_by_kelurahan()
+    assert {(r["kelurahan"], s): n for r in rows for s, n in r["counts"].items()} == dict(expected)
+    assert expected == {("Kauman", "submitted"): 1, ("Kauman", "in_review"): 1, ("Kauman", "withdrawn"): 1,
+                        ("Blooto", "in_review"): 1}
+    page = client.get("/dashboard").get_data(as_text=True)
+    table = page[page.index('id="proposals-by-kelurahan"'):]
+    row = table[table.index(f'data-kelurahan="{city.kel.id}"'):]
+    assert '<td data-state="in_review">1</td>' in row[:600] and '<td data-state="total">3</td>' in row[:600]
+    assert "Usulan per kelurahan" in page
+    api = client.get("/api/v1/reports/proposals-by-kelurahan").json
+    assert {(r["kelurahan"], s): n for r in api for s, n in r["counts"].items()} == dict(expected)
+    lines = list(csv.DictReader(io.StringIO(client.get("/api/v1/reports/proposals-by-kelurahan.csv").get_data(as_text=True))))
+    assert {(r["kelurahan"], r["state"]): int(r["count"]) for r in lines} == dict(expected)
+
+
+def test_partner_network_equals_an_independent_recount(city, partners, client):
+    import re
+    from collections import Counter
+    from itertools import combinations
+
+    a, b, d, _items = _world(city, partners)
+    e = create_programme(city, name="Keroyokan E")
+    expected = Counter()
+    for p in (a, b, d, e):
+        if p.state == ProgrammeState.draft:
+            continue
+        orgs = sorted(m.organisation.short_name for m in p.members if m.status == MemberStatus.accepted)
+        expected.update(combinations(orgs, 2))
+    nodes, edges = reports.partner_network()
+    names = {n["id"]: n["short_name"] for n in nodes}
+    assert Counter({tuple(sorted((names[x["source"]], names[x["target"]]))): x["programmes"] for x in edges}) == expected
+    assert expected[("BAZNAS", "DLH")] == 2 and expected[("DLH", "Forum CSR")] == 1
+    assert "BAZNAS" not in {n["short_name"] for n in nodes if n["programmes"] == 0}
+    page = client.get("/dashboard").get_data(as_text=True)
+    shown = {tuple(sorted(pair.split("|"))): int(n) for pair, n in
+             re.findall(r'<tr data-pair="([^"]+)"><td>[^<]*</td><td>[^<]*</td><td>(\d+)</td></tr>', page)}
+    assert shown == dict(expected)
+    lines = list(csv.DictReader(io.StringIO(client.get("/api/v1/reports/partner-network.csv").get_data(as_text=True))))
+    assert {tuple(sorted((r["organisation_a"], r["organisation_b"]))): int(r["programmes"]) for r in lines} == dict(expected)
+    assert len(client.get("/api/v1/reports/partner-network").json["edges"]) == len(expected)
+    assert page.count('<line ') == len(expected) and "<svg" in page and "Jejaring mitra" in page
+
+
+def test_dashboard_query_count_does_not_grow_with_the_data(city, partners, client, count_queries):
+    from tests.fixtures.proposals import S, make_proposal
+
+    def dashboard_queries():
+        with count_queries() as q:
+            assert client.get("/dashboard").status_code == 200
+        return q.count
+
+    _world(city, partners)
+    make_proposal(city, S.submitted)
+    before = dashboard_queries()
+    for i in range(4):
+        create_programme(city, name=f"Tambahan {i}", items=[])
+        make_proposal(city, S.submitted, author=city.rt_head2, title=f"Usulan tambahan {i}")
+    assert dashboard_queries() == before <= 15

@@ -7,14 +7,22 @@ from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from collab import permissions as policy
 from collab.accounts import services
 from collab.accounts.models import ApiToken, Role, TokenPurpose, User, UserRole
 from collab.areas.models import Area
-from collab.core.api import ProblemSchema, PageArgs, PageMeta, actor, make_blueprint, page_payload, require_login
+from collab.core.api import (
+    PageArgs,
+    PageMeta,
+    ProblemSchema,
+    actor,
+    make_blueprint,
+    page_payload,
+    require_login,
+)
 from collab.core.errors import NotFound, PermissionDenied, ValidationFailed
 from collab.extensions import db
 from collab.orgs.models import Organisation
-from collab import permissions as policy
 
 blp = make_blueprint("accounts", __name__, "", "Accounts, roles, RT/RW offices and personal API tokens.")
 

@@ -26,6 +26,7 @@ from collab.core.errors import NotFound, ValidationFailed
 from collab.core.forms import apply_errors
 from collab.extensions import db, limiter
 from collab.orgs.models import Organisation
+from collab.security import local_path
 from collab.signals import user_logged_out
 
 bp = Blueprint("accounts", __name__)
@@ -33,10 +34,6 @@ bp = Blueprint("accounts", __name__)
 
 def _login_key() -> str:
     return "login:" + (request.form.get("login") or "").strip().lower()
-
-
-def _is_safe_next(target: str | None) -> bool:
-    return bool(target) and target.startswith("/") and not target.startswith("//")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -56,7 +53,7 @@ def login():
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             target = request.args.get("next")
-            return redirect(target if _is_safe_next(target) else url_for("home.index"))
+            return redirect(local_path(target) or url_for("home.index"))
     return render_template("accounts/login.html", form=form)
 
 
@@ -79,7 +76,7 @@ def activate(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.redeem_one_time_token(token, form.password.data)
+            services.redeem_one_time_token(token, form.password.data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:

@@ -9,7 +9,15 @@ from sqlalchemy import select
 
 from collab.areas.models import Area, AreaLevel
 from collab.areas.services import create_area, import_areas_csv
-from collab.core.api import ProblemSchema, PageArgs, PageMeta, actor, make_blueprint, page_payload, require_login
+from collab.core.api import (
+    PageArgs,
+    PageMeta,
+    ProblemSchema,
+    actor,
+    make_blueprint,
+    page_payload,
+    require_login,
+)
 from collab.core.errors import ValidationFailed
 from collab.extensions import db
 

@@ -64,3 +64,19 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(conn, name):
+    """pysqlite opens no transaction before a SAVEPOINT, so the SAVEPOINT opens one itself and
+    its RELEASE commits for real: a later rollback would not undo it. Begin first."""
+    dbapi_connection = conn.connection.dbapi_connection
+    if type(dbapi_connection).__module__.startswith("sqlite3") and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
+
+
+def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's `include_object`: the full-text tables (SQLite FTS5 `proposal_fts*`) and their
+    PostgreSQL index are made by raw SQL in the proposals migration, not by the models, so
+    `flask db check` / autogenerate leave them alone."""
+    return not (name or "").startswith("proposal_fts") and not (name or "").endswith("_fts")

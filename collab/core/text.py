@@ -31,3 +31,17 @@ def paragraphs(value: str | None) -> Markup:
 def squash(value: str | None) -> str:
     """Trim and collapse white space in single-line input."""
     return " ".join((value or "").split())
+
+
+_MARKDOWN_TAGS = _ALLOWED_TAGS | {"h1", "h2", "h3", "h4", "h5", "h6", "hr", "pre", "del",
+                                  "table", "thead", "tbody", "tr", "th", "td"}
+
+
+def markdown(value: str | None) -> Markup:
+    """Markdown (CommonMark and tables; raw HTML is not passed through) to HTML, sanitised with
+    nh3 all the same, for documents people write in Markdown such as FGD minutes."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(value or "")
+    return Markup(nh3.clean(html, tags=_MARKDOWN_TAGS, attributes={"a": {"href"}},
+                            link_rel="noopener noreferrer nofollow"))

@@ -6,15 +6,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from collab import permissions as policy
 from collab.accounts.models import Role, User
 from collab.areas.models import Area
-from collab.core.api import ProblemSchema, actor, make_blueprint, require_login
+from collab.core.api import PageArgs, ProblemSchema, actor, make_blueprint, page_payload, require_login
 from collab.core.errors import NotFound, ValidationFailed
 from collab.extensions import db
 from collab.fgd import services
 from collab.fgd.models import FgdSession, FgdStatus, Invitation, Rsvp
+
+ROW_ID = validate.Range(min=1, max=2**31 - 1, error="Unknown id.")
 
 blp = make_blueprint("fgd", __name__, "/fgd", "FGD sessions: schedule, invitations, check-in, room messages, minutes.")
 
@@ -39,14 +42,19 @@ class SessionSchema(Schema):
     organiser = fields.Function(lambda s: s.organiser.short_name if s.organiser else None, dump_only=True)
     agenda = fields.Function(lambda s: AgendaSchema(many=True).dump(s.agenda), deserialize=lambda v: v,
                              load_default=list, metadata={"description": "list of titles when creating"})
-    facilitator_ids = fields.List(fields.Integer(), load_default=list)
+    facilitator_ids = fields.List(fields.Integer(validate=ROW_ID), load_default=list, validate=validate.Length(max=50))
     last_seq = fields.Integer(dump_only=True)
 
 
+class SessionPage(Schema):
+    items = fields.List(fields.Nested(SessionSchema))
+    meta = fields.Dict()
+
+
 class InviteSchema(Schema):
-    user_ids = fields.List(fields.Integer(), load_default=list)
+    user_ids = fields.List(fields.Integer(validate=ROW_ID), load_default=list, validate=validate.Length(max=1000))
     role = fields.Enum(Role, load_default=None)
-    area_id = fields.Integer(load_default=None)
+    area_id = fields.Integer(load_default=None, validate=ROW_ID)
 
 
 class InvitationSchema(Schema):
@@ -66,6 +74,7 @@ class CheckInSchema(Schema):
 
 class AttendanceSchema(Schema):
     user_id = fields.Integer()
+    name = fields.Function(lambda a: a.user.name)
     mode = fields.String(attribute="mode.value")
     checked_in_at = fields.DateTime()
 
@@ -85,7 +94,7 @@ class MessageSchema(Schema):
 
 
 class MessageQuery(Schema):
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0),
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1),
                            metadata={"description": "the last seq you have; returns the ones after it, in order"})
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=500))
 
@@ -93,12 +102,18 @@ class MessageQuery(Schema):
 class NewMessageSchema(Schema):
     body = fields.String(required=True)
     client_key = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    agenda_item_id = fields.Integer(load_default=None, allow_none=True)
+    agenda_item_id = fields.Integer(load_default=None, allow_none=True, validate=ROW_ID)
 
 
 class MinutesSchema(Schema):
     body = fields.String()
     published_at = fields.DateTime(allow_none=True)
+
+
+class MinutesInSchema(Schema):
+    body = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100000),
+                         metadata={"description": "the edited text; omit (or null) to draft it again from the "
+                                                  "agenda, points, polls and attendance"})
 
 
 def _visible(session_id: int) -> FgdSession:
@@ -117,11 +132,14 @@ def _participant(session_id: int) -> FgdSession:
 
 @blp.route("/sessions")
 class Sessions(MethodView):
-    @blp.response(200, SessionSchema(many=True))
-    def get(self):
-        """Sessions the caller may see (public ones for everybody), newest first."""
-        return db.session.scalars(services.visible_sessions(actor()).order_by(FgdSession.starts_at.desc())
-                                  .limit(200)).all()
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, SessionPage)
+    def get(self, args):
+        """Sessions the caller may see (public ones for everybody), newest first, a page at a time."""
+        stmt = (services.visible_sessions(actor())
+                .options(selectinload(FgdSession.organiser), selectinload(FgdSession.agenda))
+                .order_by(FgdSession.starts_at.desc(), FgdSession.id.desc()))
+        return page_payload(db.paginate(stmt, page=args["page"], per_page=args["per_page"], error_out=False))
 
     @blp.arguments(SessionSchema)
     @blp.response(201, SessionSchema)
@@ -130,22 +148,43 @@ class Sessions(MethodView):
     def post(self, data):
         """Schedule an FGD (OPD officer or admin)."""
         require_login()
-        agenda = data.pop("agenda") or []
-        if not isinstance(agenda, list) or not all(isinstance(a, str) for a in agenda):
-            raise ValidationFailed(_("The agenda is a list of titles."))
-        ids = data.pop("facilitator_ids")
-        facilitators = db.session.scalars(select(User).where(User.id.in_(ids))).all() if ids else []
-        fgd = services.save_session(current_user, None, agenda=agenda, facilitators=facilitators, **data)
+        fgd = _save(None, data)
         db.session.commit()
         return fgd
 
 
+def _save(fgd: FgdSession | None, data: dict) -> FgdSession:
+    agenda = data.pop("agenda") or []
+    if not isinstance(agenda, list) or not all(isinstance(a, str) for a in agenda):
+        raise ValidationFailed(_("The agenda is a list of titles."))
+    ids = set(data.pop("facilitator_ids"))
+    facilitators = db.session.scalars(select(User).where(User.id.in_(ids))).all() if ids else []
+    if len(facilitators) != len(ids):
+        message = _("Facilitators are chosen among the OPD officers and the secretariat.")
+        raise ValidationFailed(message, errors={"facilitator_ids": [message]})
+    return services.save_session(current_user, fgd, agenda=agenda, facilitators=facilitators, **data)
+
+
 @blp.route("/sessions/<int:session_id>")
-@blp.response(200, SessionSchema)
-@blp.alt_response(404, schema=ProblemSchema)
-def get_session(session_id: int):
-    """One session (public ones for everybody; private ones for participants)."""
-    return _visible(session_id)
+class SessionItem(MethodView):
+    @blp.response(200, SessionSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    def get(self, session_id: int):
+        """One session (public ones for everybody; private ones for participants)."""
+        return _visible(session_id)
+
+    @blp.arguments(SessionSchema)
+    @blp.response(200, SessionSchema)
+    @blp.alt_response(403, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    def put(self, data, session_id: int):
+        """Change a scheduled session (its facilitators): every field as when scheduling it;
+        `agenda` and `facilitator_ids` replace the current ones. Refused (409) once it has started."""
+        fgd = _managed(session_id)
+        fgd = _save(fgd, data)
+        db.session.commit()
+        return fgd
 
 
 @blp.route("/sessions/<int:session_id>/invitations")
@@ -231,3 +270,151 @@ def get_minutes(session_id: int):
     if not policy.can_read_fgd_minutes(actor(), fgd):
         raise NotFound(_("The minutes are not published yet."))
     return fgd.minutes
+
+
+class PointProposalArgs(Schema):
+    dimension = fields.String(load_default=None, allow_none=True,
+                              metadata={"description": "masterplan dimension code; default: the FGD's first"})
+
+
+class PointProposalSchema(Schema):
+    session_id = fields.Integer()
+    message_id = fields.Integer()
+    proposal_id = fields.Integer()
+    title = fields.Function(lambda link: link.proposal.title)
+    state = fields.Function(lambda link: link.proposal.state.value)
+    author_id = fields.Function(lambda link: link.proposal.author_id)
+    office_id = fields.Function(lambda link: link.proposal.office_id)
+
+
+class ActionItemArgs(Schema):
+    title = fields.String(load_default="", validate=validate.Length(max=300),
+                          metadata={"description": "default: the message's text"})
+    message_id = fields.Integer(load_default=None, allow_none=True, validate=ROW_ID)
+
+
+class ActionItemSchema(Schema):
+    id = fields.Integer()
+    session_id = fields.Integer()
+    message_id = fields.Integer(allow_none=True)
+    title = fields.String()
+
+
+class PointSchema(Schema):
+    message = fields.Function(lambda p: services.message_payload(p["message"]))
+    proposal = fields.Function(lambda p: PointProposalSchema().dump(p["proposal_link"]) if p["proposal_link"] else None)
+    action_items = fields.Function(lambda p: ActionItemSchema(many=True).dump(p["action_items"]))
+
+
+def _managed(session_id: int) -> FgdSession:
+    require_login()
+    fgd = _visible(session_id)
+    policy.require(policy.can_manage_fgd(current_user, fgd))
+    return fgd
+
+
+@blp.route("/sessions/<int:session_id>/invitations/<int:user_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema)
+def delete_invitation(session_id: int, user_id: int):
+    """Withdraw an invitation (facilitators, before the session ends); the person's room sockets close."""
+    fgd = _managed(session_id)
+    person = db.session.get(User, user_id)
+    if person is None:
+        raise NotFound(_("This person is not invited."))
+    services.uninvite(current_user, fgd, person)
+    db.session.commit()
+
+
+@blp.route("/sessions/<int:session_id>/points")
+@blp.response(200, PointSchema(many=True))
+def get_points(session_id: int):
+    """The discussion points, in order, with what became of them (participants)."""
+    return services.points(_participant(session_id))
+
+
+@blp.route("/sessions/<int:session_id>/points/<int:message_id>/proposal", methods=["POST"])
+@blp.arguments(PointProposalArgs)
+@blp.response(201, PointProposalSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema)
+@blp.alt_response(422, schema=ProblemSchema)
+def post_point_proposal(data, session_id: int, message_id: int):
+    """Turn a point into a draft proposal of the raiser's RT/RW office, credited to them and
+    linked to this FGD (facilitators). 409 when the raiser heads no RT/RW or it is done already."""
+    fgd = _managed(session_id)
+    link = services.make_proposal(current_user, fgd, message_id, data["dimension"])
+    db.session.commit()
+    return link
+
+
+@blp.route("/sessions/<int:session_id>/action-items", methods=["POST"])
+@blp.arguments(ActionItemArgs)
+@blp.response(201, ActionItemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(422, schema=ProblemSchema)
+def post_action_item(data, session_id: int):
+    """Record an action item, from a point (`message_id`) or free text (facilitators)."""
+    fgd = _managed(session_id)
+    item = services.make_action_item(current_user, fgd, data["title"], data["message_id"])
+    db.session.commit()
+    return item
+
+
+@blp.route("/sessions/<int:session_id>/open", methods=["POST"])
+@blp.response(200, SessionSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema)
+def post_open(session_id: int):
+    """Open the live room of a scheduled session (facilitators)."""
+    fgd = _managed(session_id)
+    services.open_room(current_user, fgd)
+    db.session.commit()
+    return fgd
+
+
+@blp.route("/sessions/<int:session_id>/end", methods=["POST"])
+@blp.response(200, SessionSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema)
+def post_end(session_id: int):
+    """Close the room and end the session (facilitators); nobody can post after this."""
+    fgd = _managed(session_id)
+    services.end_session(current_user, fgd)
+    db.session.commit()
+    return fgd
+
+
+@blp.route("/sessions/<int:session_id>/attendance")
+@blp.response(200, AttendanceSchema(many=True))
+@blp.alt_response(403, schema=ProblemSchema)
+def get_attendance(session_id: int):
+    """Who attended, in the room (checked in with the code) or online (joined the live room) (facilitators)."""
+    return services.attendance(_managed(session_id))
+
+
+@blp.route("/sessions/<int:session_id>/minutes", methods=["PUT"])
+@blp.arguments(MinutesInSchema)
+@blp.response(200, MinutesSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema)
+def put_minutes(data, session_id: int):
+    """Write the minutes after the session has ended (facilitators): the given text, or without
+    `body` a fresh draft from the session's records."""
+    fgd = _managed(session_id)
+    minutes = services.save_minutes(current_user, fgd, data["body"])
+    db.session.commit()
+    return minutes
+
+
+@blp.route("/sessions/<int:session_id>/minutes/publish", methods=["POST"])
+@blp.response(200, MinutesSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema)
+def post_minutes_publish(session_id: int):
+    """Publish the minutes, once (facilitators): invitees, and everybody for a public FGD, can read them."""
+    fgd = _managed(session_id)
+    minutes = services.publish_minutes(current_user, fgd)
+    db.session.commit()
+    return minutes

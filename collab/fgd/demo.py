@@ -1,8 +1,10 @@
 """Demo FGDs: one finished with published minutes, one upcoming. Idempotent (by topic)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 
 from collab.accounts.models import Role, User, UserRole
@@ -29,7 +31,9 @@ def seed(admin) -> None:
     heads = list(db.session.scalars(select(User).join(UserRole).where(UserRole.role == Role.rt_rw_head,
                                                                       User.active.is_(True)).order_by(User.id)))
     have = set(db.session.scalars(select(FgdSession.topic).where(FgdSession.topic.in_([PAST_TOPIC, UPCOMING_TOPIC]))))
-    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    # sessions at 09.00 in the city's time zone (WIB), a week ago and in five days
+    local = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    now = utcnow().astimezone(local).replace(hour=9, minute=0, second=0, microsecond=0).astimezone(UTC)
     if PAST_TOPIC not in have:
         start = now - timedelta(days=7)
         fgd = services.save_session(

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from collab.core.forms import Form
 from collab.fgd.models import Rsvp
 from collab.masterplan.models import DIMENSION_LABELS, DimensionCode
 
@@ -23,7 +23,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     topic = StringField(_l("Topic"), validators=[InputRequired(_l("Give the FGD a topic.")), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=8000)])
     dimensions = MultiCheckboxField(_l("Dimensions"), choices=[(c.value, DIMENSION_LABELS[c]) for c in DimensionCode])
@@ -37,7 +37,7 @@ class SessionForm(FlaskForm):
     facilitators = MultiCheckboxField(_l("Facilitators"), coerce=int, choices=[])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     kind = SelectField(_l("Invite"), choices=[("person", _l("A person")), ("role", _l("Everyone with a role")),
                                               ("area", _l("RT/RW heads of an area"))])
     person = SelectField(_l("Person"), coerce=int, choices=[], validators=[Optional()])
@@ -45,14 +45,23 @@ class InviteForm(FlaskForm):
     area = SelectField(_l("Area"), coerce=int, choices=[], validators=[Optional()])
 
 
-class RsvpForm(FlaskForm):
+class RsvpForm(Form):
     answer = SelectField(_l("Your answer"), choices=[(r.value, r.label) for r in Rsvp if r != Rsvp.pending])
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     code = StringField(_l("Check-in code"), validators=[InputRequired(_l("Enter the code shown in the room.")),
                                                          Length(max=12)])
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     body = TextAreaField(_l("Minutes (Markdown)"), validators=[Length(max=100000)])
+
+
+class PointProposalForm(Form):
+    dimension = SelectField(_l("Dimension"), choices=[(c.value, DIMENSION_LABELS[c]) for c in DimensionCode])
+
+
+class ActionItemForm(Form):
+    title = StringField(_l("Action item"), validators=[InputRequired(_l("Give the action item a title.")),
+                                                       Length(max=300)])

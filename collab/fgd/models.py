@@ -18,6 +18,7 @@ from collab.accounts.models import User
 from collab.core.db import TimestampMixin, utcnow
 from collab.extensions import db
 from collab.orgs.models import Organisation
+from collab.proposals.models import Proposal
 
 
 def _enum(cls, length=20):
@@ -96,8 +97,10 @@ class FgdSession(TimestampMixin, db.Model):
     organiser: Mapped[Organisation | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     facilitator_rows: Mapped[list[FgdFacilitator]] = relationship(cascade="all, delete-orphan", lazy="selectin")
-    agenda: Mapped[list[AgendaItem]] = relationship(order_by="AgendaItem.position", cascade="all, delete-orphan",
-                                                    back_populates="session")
+    # module-qualified: the council also has an AgendaItem class
+    agenda: Mapped[list[AgendaItem]] = relationship("collab.fgd.models.AgendaItem",
+                                                    order_by="collab.fgd.models.AgendaItem.position",
+                                                    cascade="all, delete-orphan", back_populates="session")
     invitations: Mapped[list[Invitation]] = relationship(back_populates="session", cascade="all, delete-orphan")
     minutes: Mapped[Minutes | None] = relationship(back_populates="session", uselist=False,
                                                    cascade="all, delete-orphan")
@@ -203,7 +206,7 @@ class RoomMessage(db.Model):
     is_point: Mapped[bool] = mapped_column(default=False)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
-    agenda_item: Mapped[AgendaItem | None] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship("collab.fgd.models.AgendaItem")
 
     __table_args__ = (
         UniqueConstraint("session_id", "seq"),
@@ -301,3 +304,21 @@ class Minutes(db.Model):
     published_at: Mapped[datetime | None]
 
     session: Mapped[FgdSession] = relationship(back_populates="minutes")
+
+
+class PointProposal(db.Model):
+    """A discussion point that became a draft proposal: the link from the proposal back to its
+    FGD. One proposal per point and one point per proposal (database constraints)."""
+
+    __tablename__ = "fgd_point_proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("fgd_session.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("fgd_message.id", ondelete="CASCADE"), unique=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    session: Mapped[FgdSession] = relationship()
+    message: Mapped[RoomMessage] = relationship()
+    proposal: Mapped[Proposal] = relationship()

@@ -6,7 +6,7 @@ machine (`scheduled -> live -> ended -> minutes_published`), writes the audit lo
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -33,6 +33,7 @@ from collab.fgd.models import (
     InviteVia,
     Minutes,
     Mute,
+    PointProposal,
     Poll,
     PollOption,
     PollVote,
@@ -41,7 +42,14 @@ from collab.fgd.models import (
 )
 from collab.masterplan.models import DimensionCode
 from collab.orgs.models import Organisation
-from collab.signals import fgd_access_lost, fgd_invited, fgd_room_event
+from collab.proposals.models import Proposal
+from collab.signals import (
+    fgd_access_lost,
+    fgd_invited,
+    fgd_minutes_published,
+    fgd_point_proposed,
+    fgd_room_event,
+)
 
 MAX_MESSAGE_LENGTH = 2000
 MAX_CLIENT_KEY = 64
@@ -52,8 +60,16 @@ def new_checkin_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
+MAX_AGENDA_ITEMS = 50
+
+
+def valid_id(value) -> bool:
+    """An id a client sent (socket payloads are untyped): a positive integer the database can hold."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
 def get_session(session_id) -> FgdSession:
-    fgd = db.session.get(FgdSession, session_id) if isinstance(session_id, int) else None
+    fgd = db.session.get(FgdSession, session_id) if valid_id(session_id) else None
     if fgd is None:
         raise NotFound(_l("No such FGD session."))
     return fgd
@@ -96,6 +112,12 @@ def save_session(actor, fgd: FgdSession | None, *, topic: str, starts_at: dateti
         if fgd.status != FgdStatus.scheduled:
             raise Conflict(_l("A session can only be changed before it starts."))
     _validate_schedule(topic, starts_at, ends_at, venue, online, dimensions)
+    if any(not (u.active and u.has_role(Role.admin, Role.opd_officer)) for u in (facilitators or [])):
+        message = _l("Facilitators are chosen among the OPD officers and the secretariat.")
+        raise ValidationFailed(message, errors={"facilitators": [message]})
+    if agenda is not None and sum(1 for t in agenda if squash(t)) > MAX_AGENDA_ITEMS:
+        message = _l("An FGD has at most %(n)d agenda items.", n=MAX_AGENDA_ITEMS)
+        raise ValidationFailed(message, errors={"agenda": [message]})
     creating = fgd is None
     if creating:
         fgd = FgdSession(created_by_id=actor.id, checkin_code=new_checkin_code(),
@@ -166,8 +188,11 @@ def invite(actor, fgd: FgdSession, *, users: list[User] = (), role: Role | None 
 
 
 def uninvite(actor, fgd: FgdSession, user: User) -> None:
-    """Withdraw an invitation; that person's open sockets to the room are closed."""
+    """Withdraw an invitation (a manager, before the session ends); that person's open sockets
+    to the room are closed. Refuses an FGD that is over (409): the record of who took part stays."""
     policy.require(policy.can_manage_fgd(actor, fgd))
+    if fgd.status in (FgdStatus.ended, FgdStatus.minutes_published):
+        raise Conflict(_l("This FGD is over."))
     inv = fgd.invitation_for(user)
     if inv is None:
         raise NotFound(_l("This person is not invited."))
@@ -220,7 +245,7 @@ def record_online_attendance(actor, fgd: FgdSession) -> Attendance:
 
 def attendance(fgd: FgdSession) -> list[Attendance]:
     return list(db.session.scalars(select(Attendance).where(Attendance.session_id == fgd.id)
-                                   .order_by(Attendance.checked_in_at)))
+                                   .options(db.selectinload(Attendance.user)).order_by(Attendance.checked_in_at)))
 
 
 # -- the room: open, messages, moderation ---------------------------------------------------------
@@ -292,7 +317,7 @@ def post_message(actor, fgd: FgdSession, body: str, client_key: str,
     if len(body) > MAX_MESSAGE_LENGTH:
         raise ValidationFailed(_l("The message is too long (at most %(n)d characters).", n=MAX_MESSAGE_LENGTH))
     if agenda_item_id is not None:
-        item = db.session.get(AgendaItem, agenda_item_id)
+        item = db.session.get(AgendaItem, agenda_item_id) if valid_id(agenda_item_id) else None
         if item is None or item.session_id != fgd.id:
             raise ValidationFailed(_l("Unknown agenda item."))
     seq = db.session.execute(update(FgdSession).where(FgdSession.id == fgd.id)
@@ -309,14 +334,15 @@ def post_message(actor, fgd: FgdSession, body: str, client_key: str,
 
 def messages_after(fgd: FgdSession, after_seq: int = 0, limit: int = 500) -> list[RoomMessage]:
     """Messages with seq > after_seq, in order (at most `limit`; ask again from the last one)."""
+    after_seq = min(max(after_seq or 0, 0), 2**31 - 1)
     return list(db.session.scalars(select(RoomMessage).where(RoomMessage.session_id == fgd.id,
-                                                             RoomMessage.seq > (after_seq or 0))
+                                                             RoomMessage.seq > after_seq)
                                    .options(db.joinedload(RoomMessage.author))
                                    .order_by(RoomMessage.seq).limit(limit)))
 
 
 def _message(fgd: FgdSession, message_id) -> RoomMessage:
-    m = db.session.get(RoomMessage, message_id) if isinstance(message_id, int) else None
+    m = db.session.get(RoomMessage, message_id) if valid_id(message_id) else None
     if m is None or m.session_id != fgd.id:
         raise NotFound(_l("No such message."))
     return m
@@ -365,25 +391,112 @@ def set_muted(actor, fgd: FgdSession, user: User, muted: bool = True) -> None:
 
 def make_action_item(actor, fgd: FgdSession, title: str, message_id: int | None = None,
                      owner: Organisation | None = None) -> ActionItem:
-    """Turn a point (or a free text) into an action item.
-
-    TODO(proposals): a point raised by an RT/RW head should also become a draft proposal
-    credited to them and linked back to this FGD, once collab.proposals has `create_draft`.
-    """
-    policy.require(policy.can_manage_fgd(actor, fgd))
+    """A facilitator turns a point (or a free text) into an action item; the message becomes a
+    point if it was not one. Refuses: non-facilitators, hidden messages, an empty title."""
+    policy.require(policy.can_manage_fgd(actor, fgd), _l("Only a facilitator can record action items."))
     if message_id is not None:
         m = _message(fgd, message_id)
+        if m.hidden_at is not None:
+            raise Conflict(_l("A hidden message cannot be a point."))
         title = title or m.body
-        m.is_point = True
+        if not m.is_point:
+            m.is_point = True
+            _emit(fgd, actor, "message_updated", message_payload(m))
     title = squash(title)[:300]
     if not title:
-        raise ValidationFailed(_l("Give the action item a title."))
+        raise ValidationFailed(_l("Give the action item a title."), errors={"title": [_l("Give the action item a title.")]})
     item = ActionItem(session_id=fgd.id, message_id=message_id, title=title, owner_organisation=owner,
                       created_by_id=actor.id)
     db.session.add(item)
     db.session.flush()
     record(actor, "fgd.action_item", fgd, action_item_id=item.id)
     return item
+
+
+def _proposal_title(body: str, topic: str) -> str:
+    """The first line of the point, cut at a word before 200 characters."""
+    title = squash(body.strip().splitlines()[0] if body.strip() else "")
+    if len(title) > 200:
+        title = title[:199].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+    if len(title) < 5:  # proposals need a real title: lean on the FGD's topic
+        title = squash(f"{topic}: {title}")[:200]
+    return title
+
+
+def make_proposal(actor, fgd: FgdSession, message_id: int, dimension: str | None = None) -> PointProposal:
+    """A facilitator turns a point into a draft proposal of the office (RT/RW) of the person who
+    raised it: credited to them (author), title and problem prefilled from the message, linked
+    back to this FGD. The author finds it among their drafts, edits and submits it.
+
+    The dimension defaults to the FGD's first one. Refuses: non-facilitators (403), hidden or
+    unknown messages, a point that already became a proposal (409), a raiser who is not an
+    RT/RW head with an open term (409: make it an action item instead), no dimension (422)."""
+    from collab.proposals.models import ProposalState, ProposalTransition
+    from collab.proposals.services import suggest_opd
+
+    policy.require(policy.can_manage_fgd(actor, fgd), _l("Only a facilitator can turn points into proposals."))
+    m = _message(fgd, message_id)
+    if m.hidden_at is not None:
+        raise Conflict(_l("A hidden message cannot be a point."))
+    done = db.session.scalar(select(PointProposal).where(PointProposal.message_id == m.id))
+    if done is not None:
+        raise Conflict(_l("This point is already draft proposal #%(id)d.", id=done.proposal_id))
+    raiser = m.author
+    if not policy.can_create_proposal(raiser):
+        raise Conflict(_l("%(name)s does not head an RT or RW (no open term), so the point cannot become their "
+                          "proposal. Record it as an action item instead.", name=raiser.name))
+    code = dimension or (fgd.dimensions[0] if fgd.dimensions else None)
+    if code not in DimensionCode.__members__:
+        raise ValidationFailed(_l("Choose a masterplan dimension."),
+                               errors={"dimension": [_l("Choose a masterplan dimension.")]})
+    title = _proposal_title(m.body, fgd.topic)
+    problem = (m.body.strip() + "\n\n" + _("Raised in the FGD “%(topic)s” on %(date)s.", topic=fgd.topic,
+                                              date=f"{m.created_at:%Y-%m-%d}"))[:8000]
+    proposal = Proposal(office_id=raiser.office.id, author_id=raiser.id, state=ProposalState.draft,
+                        year=date.today().year, title=title, problem=problem, dimension=DimensionCode(code))
+    proposal.suggested_opd = suggest_opd(proposal.dimension, proposal.title, proposal.problem)
+    db.session.add(proposal)
+    db.session.flush()
+    db.session.add(ProposalTransition(proposal=proposal, from_state=None, to_state=ProposalState.draft,
+                                      action="create", actor_id=actor.id,
+                                      note=_("From the FGD “%(topic)s”.", topic=fgd.topic)))
+    link = PointProposal(session_id=fgd.id, message_id=m.id, proposal=proposal, created_by_id=actor.id)
+    db.session.add(link)
+    if not m.is_point:
+        m.is_point = True
+        _emit(fgd, actor, "message_updated", message_payload(m))
+    db.session.flush()
+    record(actor, "proposal.create", proposal, title=proposal.title, fgd_session_id=fgd.id, author_id=raiser.id)
+    record(actor, "fgd.point_proposal", fgd, message_id=m.id, proposal_id=proposal.id)
+    _emit(fgd, actor, "point_outcome", {"session_id": fgd.id, "message_id": m.id, "proposal_id": proposal.id})
+    fgd_point_proposed.send(fgd, actor=actor, proposal=proposal)
+    return link
+
+
+def points(fgd: FgdSession) -> list[dict]:
+    """The visible points of a session, in order, each with what became of it:
+    `{"message", "proposal_link", "action_items"}` (three queries, whatever the number)."""
+    msgs = list(db.session.scalars(
+        select(RoomMessage).where(RoomMessage.session_id == fgd.id, RoomMessage.is_point.is_(True),
+                                  RoomMessage.hidden_at.is_(None))
+        .options(db.selectinload(RoomMessage.author).selectinload(User.terms).joinedload(OfficeTerm.area),
+                 db.joinedload(RoomMessage.agenda_item))
+        .order_by(RoomMessage.seq)))
+    links = {link.message_id: link for link in db.session.scalars(
+        select(PointProposal).where(PointProposal.session_id == fgd.id)
+        .options(db.joinedload(PointProposal.proposal).joinedload(Proposal.author)))}
+    items: dict[int, list[ActionItem]] = {}
+    for item in db.session.scalars(select(ActionItem).where(ActionItem.session_id == fgd.id,
+                                                            ActionItem.message_id.is_not(None))
+                                   .order_by(ActionItem.id)):
+        items.setdefault(item.message_id, []).append(item)
+    return [{"message": m, "proposal_link": links.get(m.id), "action_items": items.get(m.id, [])} for m in msgs]
+
+
+def proposal_origin(proposal) -> PointProposal | None:
+    """The FGD point a proposal came from, if any."""
+    return db.session.scalar(select(PointProposal).where(PointProposal.proposal_id == proposal.id)
+                             .options(db.joinedload(PointProposal.session)))
 
 
 # -- hands ---------------------------------------------------------------------------------------
@@ -467,7 +580,7 @@ def create_poll(actor, fgd: FgdSession, question: str, options: list[str]) -> Po
 
 
 def _poll(fgd: FgdSession, poll_id) -> Poll:
-    poll = db.session.get(Poll, poll_id) if isinstance(poll_id, int) else None
+    poll = db.session.get(Poll, poll_id) if valid_id(poll_id) else None
     if poll is None or poll.session_id != fgd.id:
         raise NotFound(_l("No such poll."))
     return poll
@@ -507,6 +620,18 @@ def polls(fgd: FgdSession) -> list[Poll]:
 
 # -- minutes ------------------------------------------------------------------------------------
 
+def _point_line(point: dict) -> str:
+    """One point in the minutes, with what became of it."""
+    m = point["message"]
+    line = f"- {m.body} — *{m.author.name}*"
+    link = point["proposal_link"]
+    if link is not None:
+        line += " → " + _("draft proposal #%(id)d “%(title)s”", id=link.proposal_id, title=link.proposal.title)
+    if point["action_items"]:
+        line += " → " + _("action item")
+    return line
+
+
 def draft_minutes_text(fgd: FgdSession) -> str:
     """Markdown drafted from the agenda, the points (per agenda item), the polls, the action
     items and the attendance. Written in the reader's language at the time of drafting."""
@@ -521,15 +646,15 @@ def draft_minutes_text(fgd: FgdSession) -> str:
     rows = attendance(fgd)
     lines += ["", f"## {t['attendance']} ({len(rows)})", ""]
     lines += [f"- {a.user.name} ({a.mode.label})" for a in rows] or [f"- {t['nobody']}"]
-    points = [m for m in messages_after(fgd, 0, limit=100000) if m.is_point and m.hidden_at is None]
+    found = points(fgd)
     lines += ["", f"## {t['agenda']}", ""]
     for item in fgd.agenda:
         lines.append(f"### {item.position + 1}. {item.title}")
-        lines += [f"- {m.body} — *{m.author.name}*" for m in points if m.agenda_item_id == item.id] or [""]
+        lines += [_point_line(p) for p in found if p["message"].agenda_item_id == item.id] or [""]
         lines.append("")
-    loose = [m for m in points if m.agenda_item_id is None]
+    loose = [p for p in found if p["message"].agenda_item_id is None]
     if loose:
-        lines += [f"### {t['other']}", ""] + [f"- {m.body} — *{m.author.name}*" for m in loose] + [""]
+        lines += [f"### {t['other']}", ""] + [_point_line(p) for p in loose] + [""]
     all_polls = polls(fgd)
     if all_polls:
         lines += [f"## {t['polls']}", ""]
@@ -549,8 +674,9 @@ def save_minutes(actor, fgd: FgdSession, body: str | None = None) -> Minutes:
     policy.require(policy.can_manage_fgd(actor, fgd), _l("Only a facilitator writes the minutes."))
     if fgd.status not in (FgdStatus.ended, FgdStatus.minutes_published):
         raise Conflict(_l("Minutes are written after the session has ended."))
+    text = draft_minutes_text(fgd) if body is None else body.strip()[:100000]  # queries: before the new row
     minutes = fgd.minutes or Minutes(session=fgd)
-    minutes.body = draft_minutes_text(fgd) if body is None else body.strip()[:100000]
+    minutes.body = text
     minutes.updated_by_id = actor.id
     db.session.add(minutes)
     db.session.flush()
@@ -567,6 +693,7 @@ def publish_minutes(actor, fgd: FgdSession) -> Minutes:
     fgd.minutes.published_at = utcnow()
     fgd.status = FgdStatus.minutes_published
     record(actor, "fgd.minutes_publish", fgd)
+    fgd_minutes_published.send(fgd, actor=actor)
     return fgd.minutes
 
 

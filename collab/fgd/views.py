@@ -20,9 +20,18 @@ from collab.core.api import actor
 from collab.core.db import utcnow
 from collab.core.errors import DomainError, NotFound, ValidationFailed
 from collab.core.forms import apply_errors
+from collab.core.text import markdown
 from collab.extensions import db
 from collab.fgd import services
-from collab.fgd.forms import CheckInForm, InviteForm, MinutesForm, RsvpForm, SessionForm
+from collab.fgd.forms import (
+    ActionItemForm,
+    CheckInForm,
+    InviteForm,
+    MinutesForm,
+    PointProposalForm,
+    RsvpForm,
+    SessionForm,
+)
 from collab.fgd.models import FgdSession, FgdStatus, Invitation, Rsvp
 
 bp = Blueprint("fgd", __name__, url_prefix="/fgd")
@@ -94,7 +103,7 @@ def _save(fgd: FgdSession | None):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("fgd.detail", session_id=fgd.id))
-    return render_template("fgd/form.html", form=form, fgd=fgd)
+    return render_template("fgd/form.html", form=form, fgd=fgd), 422 if form.errors else 200
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -131,6 +140,7 @@ def detail(session_id: int):
                            mine=fgd.invitation_for(actor()), rsvp_form=RsvpForm(),
                            invite_form=_invite_form() if manage else None,
                            attendance=services.attendance(fgd) if manage else [],
+                           can_uninvite=manage and fgd.status in (FgdStatus.scheduled, FgdStatus.live),
                            participant=policy.is_fgd_participant(actor(), fgd))
 
 
@@ -160,6 +170,20 @@ def invite(session_id: int):
         db.session.commit()
         flash(_("%(n)d person(s) invited.", n=len(created)), "success")
     return redirect(url_for("fgd.detail", session_id=fgd.id))
+
+
+@bp.post("/<int:session_id>/invitations/<int:user_id>/remove")
+@login_required
+def uninvite(session_id: int, user_id: int):
+    """A facilitator withdraws an invitation; the person's open room sockets are closed."""
+    fgd = _manage(session_id)
+    person = db.session.get(User, user_id)
+    if person is None:
+        raise NotFound(_("This person is not invited."))
+    services.uninvite(current_user, fgd, person)
+    db.session.commit()
+    flash(_("%(name)s is no longer invited.", name=person.name), "success")
+    return redirect(url_for("fgd.detail", session_id=fgd.id) + "#fgd-manage")
 
 
 @bp.post("/<int:session_id>/rsvp")
@@ -209,7 +233,8 @@ def check_in(session_id: int):
             db.session.commit()
             flash(_("You are checked in. Welcome!"), "success")
             return redirect(url_for("fgd.detail", session_id=fgd.id))
-    return render_template("fgd/check_in.html", fgd=fgd, form=form, manage=policy.can_manage_fgd(current_user, fgd))
+    return render_template("fgd/check_in.html", fgd=fgd, form=form,
+                           manage=policy.can_manage_fgd(current_user, fgd)), 422 if form.errors else 200
 
 
 @bp.get("/<int:session_id>/qr.svg")
@@ -270,6 +295,52 @@ def minutes_publish(session_id: int):
     return redirect(url_for("fgd.minutes", session_id=fgd.id))
 
 
+@bp.get("/<int:session_id>/points")
+@login_required
+def points(session_id: int):
+    """The discussion points and what became of them; facilitators turn them into draft
+    proposals or action items here (the same operations as in the live room)."""
+    fgd = _manage(session_id)
+    proposal_form = PointProposalForm()
+    if fgd.dimensions:
+        proposal_form.dimension.data = fgd.dimensions[0]
+    return render_template("fgd/points.html", fgd=fgd, points=services.points(fgd), proposal_form=proposal_form,
+                           action_form=ActionItemForm())
+
+
+@bp.post("/<int:session_id>/points/<int:message_id>/proposal")
+@login_required
+def point_proposal(session_id: int, message_id: int):
+    fgd = _manage(session_id)
+    form = PointProposalForm()
+    if not form.validate_on_submit():
+        raise ValidationFailed(_("Choose a masterplan dimension."))
+    link = services.make_proposal(current_user, fgd, message_id, form.dimension.data)
+    db.session.commit()
+    flash(_("Draft proposal #%(id)d is ready for %(name)s to complete and submit.", id=link.proposal_id,
+            name=link.proposal.author.name), "success")
+    return redirect(url_for("fgd.points", session_id=fgd.id))
+
+
+@bp.post("/<int:session_id>/points/<int:message_id>/action-item")
+@login_required
+def point_action_item(session_id: int, message_id: int):
+    fgd = _manage(session_id)
+    form = ActionItemForm()
+    if not form.validate_on_submit():
+        raise ValidationFailed(" ".join(str(e) for e in form.title.errors) or _("Give the action item a title."))
+    services.make_action_item(current_user, fgd, form.title.data, message_id)
+    db.session.commit()
+    flash(_("Action item recorded."), "success")
+    return redirect(url_for("fgd.points", session_id=fgd.id))
+
+
+@bp.app_template_global("fgd_origin")
+def fgd_origin(proposal):
+    """For the proposal page: the FGD a proposal came from (or None)."""
+    return services.proposal_origin(proposal)
+
+
 def _readable_minutes(session_id: int) -> FgdSession:
     fgd = _load(session_id)
     if not policy.can_read_fgd_minutes(actor(), fgd):
@@ -279,7 +350,9 @@ def _readable_minutes(session_id: int) -> FgdSession:
 
 @bp.get("/<int:session_id>/minutes")
 def minutes(session_id: int):
-    return render_template("fgd/minutes.html", fgd=_readable_minutes(session_id))
+    fgd = _readable_minutes(session_id)
+    return render_template("fgd/minutes.html", fgd=fgd, minutes_html=markdown(fgd.minutes.body),
+                           points=services.points(fgd))
 
 
 @bp.get("/<int:session_id>/minutes.md")

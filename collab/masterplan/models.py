@@ -102,6 +102,10 @@ class MasterplanItem(TimestampMixin, db.Model):
     lead_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     realised_on: Mapped[date | None]
     realisation_note: Mapped[str] = mapped_column(Text, default="")
+    # the council proposal this item came from (set only by create_item_from_proposal); one item per
+    # proposal. No foreign key: SQLite cannot add one to an existing table without rebuilding it
+    # (which would cascade into programme_item); proposals are never deleted.
+    proposal_id: Mapped[int | None] = mapped_column(index=True, unique=True)
 
     dimension: Mapped[Dimension] = relationship(back_populates="items")
     lead_organisation: Mapped[Organisation | None] = relationship()

@@ -67,6 +67,32 @@ def save_item(actor, item: MasterplanItem | None, *, dimension: Dimension, year:
     return item
 
 
+def create_item_from_proposal(actor, proposal, year: int | None = None) -> MasterplanItem:
+    """The council accepted `proposal`: it becomes an innovation item of its dimension in the
+    active masterplan, in `year` (default: the proposal's cycle year, kept inside the period).
+    The item points back to the proposal (`proposal_id`, unique). Refuses without an active
+    masterplan (Conflict) and for a proposal that already has an item."""
+    policy.require(policy.can_manage_masterplan(actor))
+    plan = active_masterplan()
+    if plan is None:
+        raise Conflict(_l("There is no active masterplan to receive the accepted proposal."))
+    if db.session.scalar(select(MasterplanItem.id).where(MasterplanItem.proposal_id == proposal.id)) is not None:
+        raise Conflict(_l("This proposal is already a masterplan item."))
+    dimension = next(d for d in plan.dimensions if d.code == proposal.dimension)
+    year = min(max(year or proposal.year, plan.start_year), plan.end_year)
+    item = MasterplanItem(dimension=dimension, year=year, title=squash(proposal.title)[:200],
+                          description=(proposal.solution or "").strip(), kind=ItemKind.innovation,
+                          lead_organisation_id=proposal.assigned_opd_id, proposal_id=proposal.id)
+    db.session.add(item)
+    db.session.flush()
+    record(actor, "masterplan_item.from_proposal", item, proposal=proposal.id, year=year)
+    return item
+
+
+def item_for_proposal(proposal_id: int) -> MasterplanItem | None:
+    return db.session.scalar(select(MasterplanItem).where(MasterplanItem.proposal_id == proposal_id))
+
+
 def mark_realised(actor, item: MasterplanItem, *, realised_on: date, note: str) -> None:
     """Record that the item is realised, with the date and an evidence note."""
     policy.require(policy.can_manage_masterplan(actor))
@@ -80,6 +106,25 @@ def mark_realised(actor, item: MasterplanItem, *, realised_on: date, note: str) 
                                errors={"realised_on": [_l("The realisation date cannot be in the future.")]})
     item.realised_on, item.realisation_note = realised_on, note.strip()
     record(actor, "masterplan_item.realise", item, realised_on=realised_on)
+
+
+def realise_via_programme(actor, item: MasterplanItem, *, programme, realised_on: date, note: str) -> bool:
+    """Mark an item realised because a programme that carries it out is finished (called by
+    `collab.programmes.services.realise_linked_items`, which enforces the programme's own rules).
+    `programme` is the programme object (duck-typed: id, items; the masterplan does not import
+    programmes). Refuses a caller who does not manage the programme, an item the programme does not
+    carry, a future date. An item already realised is left as it is (returns False)."""
+    policy.require(policy.can_manage_programme(actor, programme), _l("Only the lead OPD closes a programme."))
+    if item not in programme.items:
+        raise ValidationFailed(_l("The programme does not carry out this masterplan item."))
+    if realised_on > date.today():
+        raise ValidationFailed(_l("The realisation date cannot be in the future."),
+                               errors={"realised_on": [_l("The realisation date cannot be in the future.")]})
+    if item.realised_on is not None:
+        return False
+    item.realised_on, item.realisation_note = realised_on, note.strip()
+    record(actor, "masterplan_item.realise", item, realised_on=realised_on, programme=programme.id)
+    return True
 
 
 def unmark_realised(actor, item: MasterplanItem, *, reason: str) -> None:

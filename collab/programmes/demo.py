@@ -91,4 +91,8 @@ def seed(admin) -> None:
             if user is not None and member is not None and member.status == "accepted":
                 services.add_commitment(user, programme, kind=kind, amount=amount, description=description,
                                         due_on=TODAY + timedelta(days=30))
+        lead_user = _user_of(spec["lead"])
+        if lead_user is not None:  # the discussion channel starts with a word from the lead OPD
+            services.post_comment(lead_user, programme, client_key="demo-1",
+                                  body="Selamat datang di ruang diskusi program. Rapat koordinasi tiap Senin pukul 09.00.")
         db.session.flush()

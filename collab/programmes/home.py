@@ -29,7 +29,7 @@ def home_context(user) -> dict | None:
     org_id = user.organisation_id
     memberships = db.session.scalars(
         select(ProgrammeMember).where(ProgrammeMember.organisation_id == org_id,
-                                      ProgrammeMember.status != MemberStatus.declined)
+                                      ProgrammeMember.status.in_([MemberStatus.invited, MemberStatus.accepted]))
         .options(selectinload(ProgrammeMember.programme).selectinload(Programme.milestones))).all()
     horizon = date.today() + timedelta(days=HORIZON_DAYS)
     live = select(Programme.id).where(Programme.state == ProgrammeState.active)

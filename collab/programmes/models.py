@@ -41,6 +41,7 @@ class MemberStatus(_Labelled):
     invited = "invited"
     accepted = "accepted"
     declined = "declined"
+    left = "left"  # withdrew, or was removed by the lead, after accepting
 
 
 class CommitmentKind(_Labelled):
@@ -68,6 +69,7 @@ LABELS = {
     MemberStatus.invited: _l("Invited"),
     MemberStatus.accepted: _l("Accepted"),
     MemberStatus.declined: _l("Declined"),
+    MemberStatus.left: _l("Left"),
     CommitmentKind.funds: _l("Funds (Rupiah)"),
     CommitmentKind.in_kind: _l("In kind"),
     CommitmentKind.expertise: _l("Expertise"),
@@ -92,13 +94,12 @@ programme_item = Table(
 
 
 class ProgrammeProposal(db.Model):
-    """An accepted proposal the programme carries out. `proposal_id` has no foreign key yet:
-    the proposals domain is built separately; a later migration adds the constraint."""
+    """An accepted proposal the programme carries out."""
 
     __tablename__ = "programme_proposal"
 
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class Programme(TimestampMixin, db.Model):
@@ -113,6 +114,8 @@ class Programme(TimestampMixin, db.Model):
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # the discussion channel's counter: the seq of its newest message (see ProgrammeComment)
+    last_seq: Mapped[int] = mapped_column(default=0, server_default="0")
 
     lead_organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User | None] = relationship()
@@ -125,7 +128,8 @@ class Programme(TimestampMixin, db.Model):
     updates: Mapped[list[ProgrammeUpdate]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="ProgrammeUpdate.id.desc()")
     comments: Mapped[list[ProgrammeComment]] = relationship(
-        back_populates="programme", cascade="all, delete-orphan", order_by="ProgrammeComment.id")
+        back_populates="programme", cascade="all, delete-orphan", order_by="ProgrammeComment.seq",
+        passive_deletes=True)  # the channel can be long: read it through services.messages_after()
     items: Mapped[list[MasterplanItem]] = relationship(secondary=programme_item, order_by="MasterplanItem.id")
     proposal_links: Mapped[list[ProgrammeProposal]] = relationship(cascade="all, delete-orphan")
 
@@ -272,15 +276,22 @@ class ProgrammeUpdate(db.Model):
 
 
 class ProgrammeComment(db.Model):
-    """The members' discussion thread (until the live room of the FGD domain is reused)."""
+    """A message of the members' live discussion channel (namespace `/programmes`), stored before
+    it is broadcast. `seq` is per programme, allocated from `Programme.last_seq` under a row lock,
+    so "everything after seq N" never skips one; `client_key` makes a retried send idempotent."""
 
     __tablename__ = "programme_comment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int]
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    client_key: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     programme: Mapped[Programme] = relationship(back_populates="comments")
     author: Mapped[User | None] = relationship()
+
+    __table_args__ = (db.UniqueConstraint("programme_id", "seq"),
+                      db.UniqueConstraint("programme_id", "author_id", "client_key"))

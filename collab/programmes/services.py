@@ -11,7 +11,9 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from collab import permissions as policy
 from collab import signals
@@ -21,6 +23,7 @@ from collab.core.errors import Conflict, PermissionDenied, ValidationFailed
 from collab.core.text import squash
 from collab.extensions import db
 from collab.masterplan.models import DimensionCode, MasterplanItem
+from collab.masterplan.services import realise_via_programme
 from collab.orgs.models import Organisation, OrgKind
 from collab.programmes.models import (
     Commitment,
@@ -37,6 +40,7 @@ from collab.programmes.models import (
     ProgrammeUpdate,
 )
 from collab.programmes.uploads import Upload, accept_upload
+from collab.proposals.models import Proposal, ProposalState
 
 # A single pledge above 1 trillion Rupiah is a typing error, not a keroyokan programme.
 MAX_AMOUNT = Decimal("1000000000000")
@@ -104,6 +108,7 @@ def create_programme(actor, *, name: str, goal: str, dimension: DimensionCode, l
         errors["ends_on"] = [_l("The end date must not be before the start date.")]
     if any(item.dimension.code != dimension for item in items):
         errors["items"] = [_l("Masterplan items must belong to the programme's dimension.")]
+    proposal_ids = _accepted_proposal_ids(proposal_ids, errors)
     _raise(errors)
     programme = Programme(name=squash(name), goal=(goal or "").strip(), dimension=dimension, lead_organisation=lead,
                           starts_on=starts_on, ends_on=ends_on, created_by_id=getattr(actor, "id", None))
@@ -116,6 +121,78 @@ def create_programme(actor, *, name: str, goal: str, dimension: DimensionCode, l
     record(actor, "programme.create", programme, lead=lead.short_name, items=[i.id for i in items])
     signals.programme_created.send(programme, actor=actor)
     return programme
+
+
+def _accepted_proposal_ids(proposal_ids, errors: dict) -> list[int]:
+    """The ids, deduplicated, if every one names an accepted proposal; else an error on "proposals"."""
+    ids = list(dict.fromkeys(int(i) for i in proposal_ids or ()))
+    if ids:
+        found = set(db.session.scalars(select(Proposal.id).where(Proposal.id.in_(ids),
+                                                                  Proposal.state == ProposalState.accepted)))
+        if found != set(ids):
+            errors["proposals"] = [_l("Only accepted proposals can be carried out by a programme.")]
+    return ids
+
+
+def update_programme(actor, programme: Programme, *, name: str, goal: str, dimension: DimensionCode,
+                     items: list[MasterplanItem], proposal_ids: list[int] = (),
+                     starts_on: date | None = None, ends_on: date | None = None) -> None:
+    """Change name, goal, dimension, dates and the linked masterplan items and proposals: the lead and
+    co-owner OPDs or the admin, until the programme is completed. Refuses items of another dimension,
+    proposals that are not accepted, dates out of order, and dates that would leave milestones or
+    commitments outside the programme's period; nothing is changed on refusal."""
+    policy.require(policy.can_edit_programme(actor, programme), _l("Only the lead and co-owner OPDs edit the programme."))
+    _require_not_completed(programme)
+    errors: dict = {}
+    if not squash(name):
+        errors["name"] = [_l("Enter the programme's name.")]
+    elif len(squash(name)) > 200:
+        errors["name"] = [_l("The name is too long (at most 200 characters).")]
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = [_l("The end date must not be before the start date.")]
+    dues = [m.due_on for m in programme.milestones] + [c.due_on for c in programme.commitments if c.due_on]
+    if starts_on and any(d < starts_on for d in dues):
+        errors["starts_on"] = [_l("Milestones or commitments are due before this start date; change them first.")]
+    if ends_on and "ends_on" not in errors and any(d > ends_on for d in dues):
+        errors["ends_on"] = [_l("Milestones or commitments are due after this end date; change them first.")]
+    if any(item.dimension.code != dimension for item in items):
+        errors["items"] = [_l("Masterplan items must belong to the programme's dimension.")]
+    removed = [i for i in programme.items if i not in items]
+    if any(i.realised_on is not None for i in removed):
+        errors["items"] = [_l("A masterplan item already realised stays linked.")]
+    proposal_ids = _accepted_proposal_ids(proposal_ids, errors)
+    _raise(errors)
+    before = {"name": programme.name, "dimension": programme.dimension.value,
+              "items": [i.id for i in programme.items], "proposals": [pl.proposal_id for pl in programme.proposal_links]}
+    programme.name, programme.goal, programme.dimension = squash(name), (goal or "").strip(), dimension
+    programme.starts_on, programme.ends_on = starts_on, ends_on
+    programme.items = list(items)
+    kept = {pl.proposal_id: pl for pl in programme.proposal_links}
+    programme.proposal_links = [kept.get(pid) or ProgrammeProposal(proposal_id=pid) for pid in proposal_ids]
+    db.session.flush()
+    record(actor, "programme.edit", programme, before=before, name=programme.name, dimension=dimension.value,
+           items=[i.id for i in items], proposals=proposal_ids)
+
+
+def remove_member(actor, member: ProgrammeMember) -> None:
+    """An organisation leaves the programme: its own people withdraw it, or the lead OPD (or the
+    admin) removes it. The lead cannot leave. Its open milestones pass to the lead OPD; its
+    commitments stay on record. Its people lose the discussion channel at once."""
+    programme = member.programme
+    policy.require(policy.can_remove_programme_member(actor, member),
+                   _l("Only the lead OPD or the organisation itself can end its membership."))
+    _require_not_completed(programme)
+    if member.role == MemberRole.lead:
+        raise Conflict(_l("The lead OPD cannot leave its own programme."))
+    if member.status not in (MemberStatus.invited, MemberStatus.accepted):
+        raise Conflict(_l("This organisation is no longer a member."))
+    member.status, member.responded_at = MemberStatus.left, utcnow()
+    for milestone in programme.milestones:
+        if milestone.owner_organisation_id == member.organisation_id and milestone.status != MilestoneStatus.done:
+            milestone.owner_organisation = programme.lead_organisation
+    db.session.flush()
+    record(actor, "programme.remove_member", programme, organisation=member.organisation.short_name)
+    signals.programme_member_left.send(member, actor=actor)
 
 
 def link_items(actor, programme: Programme, items: list[MasterplanItem]) -> None:
@@ -143,7 +220,7 @@ def invite_member(actor, programme: Programme, organisation: Organisation, role:
     if not organisation.active:
         raise _fail("organisation", _l("This organisation is inactive."))
     existing = programme.member_for(organisation.id)
-    if existing is not None and existing.status != MemberStatus.declined:
+    if existing is not None and existing.status not in (MemberStatus.declined, MemberStatus.left):
         raise Conflict(_l("%(org)s is already invited to this programme.", org=organisation.short_name))
     if existing is not None:  # invited again after a decline
         existing.role, existing.status, existing.invited_at, existing.responded_at = role, MemberStatus.invited, utcnow(), None
@@ -267,7 +344,7 @@ def _milestone_fields(programme, title, weight, due_on, owner) -> str:
         errors["due_on"] = [_l("The due date cannot be after the programme ends.")]
     if owner is not None:
         member = programme.member_for(owner.id)
-        if member is None or member.status == MemberStatus.declined:
+        if member is None or member.status in (MemberStatus.declined, MemberStatus.left):
             errors["owner"] = [_l("The owner must be a member organisation of the programme.")]
     _raise(errors)
     return squash(title)
@@ -345,22 +422,76 @@ def post_update(actor, programme: Programme, *, body: str, photo: Upload | None 
     policy.require(policy.can_post_programme_update(actor, programme), _l("Only members post updates."))
     if not (body or "").strip():
         raise _fail("body", _l("Write the update."))
-    update = ProgrammeUpdate(body=body.strip(), photo=accept_upload(photo, "photo", images_only=True), author_id=actor.id)
-    programme.updates.append(update)
+    update = ProgrammeUpdate(body=body.strip(), photo=accept_upload(photo, "photo", images_only=True), author_id=actor.id,
+                             programme_id=programme.id)  # the feed can be long: never load it to add one
+    db.session.add(update)
     db.session.flush()
     record(actor, "programme.update_post", programme, update=update.id)
     return update
 
 
-def post_comment(actor, programme: Programme, *, body: str) -> ProgrammeComment:
+# The discussion channel (namespace /programmes, docs/programme-channel.md): the same contract as
+# the FGD live room. A message is stored, then announced after the commit; `seq` is per programme.
+MAX_MESSAGE_LENGTH = 2000
+MAX_CLIENT_KEY = 64
+
+
+def message_payload(message: ProgrammeComment, author_name: str | None = None) -> dict:
+    """The wire shape of a channel message (socket `message` event and the JSON API)."""
+    return {"id": message.id, "seq": message.seq, "programme_id": message.programme_id,
+            "author_id": message.author_id,
+            "author": author_name or (message.author.name if message.author else None),
+            "body": message.body, "created_at": message.created_at.isoformat()}
+
+
+def post_comment(actor, programme: Programme, *, body: str, client_key: str) -> tuple[ProgrammeComment, bool]:
+    """Post to the members' discussion channel; returns (message, created).
+
+    Members of the programme (accepted organisations) and the admin only. Idempotent on
+    (author, client_key): a retried send returns the stored message with created=False and is
+    not announced again. Refuses empty or over-long bodies and missing keys (nothing stored)."""
     policy.require(policy.can_discuss_programme(actor, programme), _l("Only members take part in the discussion."))
-    if not (body or "").strip():
+    client_key = (client_key or "").strip()
+    if not client_key or len(client_key) > MAX_CLIENT_KEY:
+        raise _fail("client_key", _l("Every message needs a client key of at most %(n)d characters.", n=MAX_CLIENT_KEY))
+    # Lock the programme row first (FOR UPDATE on PostgreSQL; SQLite has one writer), so a retry racing
+    # the original finds the stored message, and seqs become visible in commit order.
+    db.session.execute(select(Programme.id).where(Programme.id == programme.id).with_for_update())
+    existing = db.session.scalar(select(ProgrammeComment).where(
+        ProgrammeComment.programme_id == programme.id, ProgrammeComment.author_id == actor.id,
+        ProgrammeComment.client_key == client_key))
+    body = (body or "").strip()
+    if existing is not None:
+        if existing.body != body:  # not a retry: a reused key (e.g. a form sent again after "back")
+            raise Conflict(_l("This message was already sent with other text; reload the page to write a new one."))
+        return existing, False
+    if not body:
         raise _fail("body", _l("Write a message."))
-    comment = ProgrammeComment(body=body.strip(), author_id=actor.id)
-    programme.comments.append(comment)
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise _fail("body", _l("The message is too long (at most %(n)d characters).", n=MAX_MESSAGE_LENGTH))
+    seq = db.session.execute(update(Programme).where(Programme.id == programme.id)
+                             .values(last_seq=Programme.last_seq + 1).returning(Programme.last_seq)).scalar_one()
+    set_committed_value(programme, "last_seq", seq)  # the identity map follows the UPDATE
+    comment = ProgrammeComment(programme_id=programme.id, seq=seq, body=body, author_id=actor.id,
+                               client_key=client_key)
+    db.session.add(comment)
     db.session.flush()
-    record(actor, "programme.comment", programme, comment=comment.id)
-    return comment
+    record(actor, "programme.comment", programme, comment=comment.id, seq=seq)
+    signals.programme_message_posted.send(programme, actor=actor, payload=message_payload(comment, actor.name))
+    return comment, True
+
+
+def messages_after(programme: Programme, after_seq: int = 0, limit: int = 200) -> list[ProgrammeComment]:
+    """Channel messages with seq > after_seq, oldest first (at most `limit`; ask again from the last)."""
+    return list(db.session.scalars(
+        select(ProgrammeComment).where(ProgrammeComment.programme_id == programme.id,
+                                       ProgrammeComment.seq > max(after_seq or 0, 0))
+        .options(selectinload(ProgrammeComment.author)).order_by(ProgrammeComment.seq).limit(limit)))
+
+
+def latest_messages(programme: Programme, limit: int = 100) -> list[ProgrammeComment]:
+    """The newest `limit` messages, oldest first (the page shows these; the API pages further back)."""
+    return messages_after(programme, max(programme.last_seq - limit, 0), limit)
 
 
 # -- realisation ------------------------------------------------------------------------------
@@ -379,12 +510,8 @@ def realise_linked_items(actor, programme: Programme, *, realised_on: date | Non
         raise _fail("realised_on", _l("The realisation date cannot be in the future."))
     note = "\n".join([f"Programme: {programme.name}"] + [
         f"- {m.title}: {m.evidence_url or m.evidence_note or m.evidence_file}" for m in programme.milestones])
-    realised = []
-    for item in programme.items:
-        if item.realised_on is None:
-            item.realised_on, item.realisation_note = realised_on, note
-            record(actor, "masterplan_item.realise", item, realised_on=realised_on, programme=programme.id)
-            realised.append(item)
+    realised = [item for item in programme.items
+                if realise_via_programme(actor, item, programme=programme, realised_on=realised_on, note=note)]
     programme.state = ProgrammeState.completed
     record(actor, "programme.complete", programme, items=[i.id for i in realised])
     signals.programme_items_realised.send(programme, actor=actor, items=realised)
@@ -394,8 +521,8 @@ def realise_linked_items(actor, programme: Programme, *, realised_on: date | Non
 # -- reading ----------------------------------------------------------------------------------
 
 def programmes_of(organisation_id: int) -> list[Programme]:
-    """Programmes where the organisation is invited or a member (not declined)."""
+    """Programmes where the organisation is invited or a member (not declined, not left)."""
     return list(db.session.scalars(
         select(Programme).join(ProgrammeMember)
-        .where(ProgrammeMember.organisation_id == organisation_id, ProgrammeMember.status != MemberStatus.declined)
+        .where(ProgrammeMember.organisation_id == organisation_id, ProgrammeMember.status.in_([MemberStatus.invited, MemberStatus.accepted]))
         .order_by(Programme.created_at.desc())))

@@ -1,6 +1,8 @@
 """Programme pages: public list and detail; members' forms on the detail page."""
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -32,14 +34,17 @@ from collab.programmes.models import (
     MemberStatus,
     Milestone,
     Programme,
-    ProgrammeComment,
     ProgrammeMember,
+    ProgrammeProposal,
     ProgrammeState,
     ProgrammeUpdate,
 )
 from collab.programmes.uploads import Upload, folder
+from collab.proposals.models import Proposal, ProposalState
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
+MESSAGES_ON_PAGE = 100
+UPDATES_ON_PAGE = 10
 
 
 def _visible(stmt):
@@ -57,8 +62,7 @@ def _load(programme_id: int) -> Programme:
         selectinload(Programme.members).selectinload(ProgrammeMember.organisation),
         selectinload(Programme.commitments).selectinload(Commitment.organisation),
         selectinload(Programme.milestones).selectinload(Milestone.owner_organisation),
-        selectinload(Programme.updates).selectinload(ProgrammeUpdate.author),
-        selectinload(Programme.comments).selectinload(ProgrammeComment.author),
+        selectinload(Programme.proposal_links),
         selectinload(Programme.items)))
     if programme is None or not policy.can_view_programme(current_user, programme):
         raise NotFound(_("No such programme."))
@@ -68,6 +72,7 @@ def _load(programme_id: int) -> Programme:
 @bp.get("/")
 def index():
     state, dimension, org = request.args.get("state"), request.args.get("dimension"), request.args.get("org", type=int)
+    org = org if org is not None and 0 < org < 2**31 else None  # an id no column can hold filters nothing
     query = (request.args.get("q") or "").strip()
     stmt = _visible(select(Programme)).options(
         selectinload(Programme.lead_organisation), selectinload(Programme.milestones),
@@ -81,7 +86,8 @@ def index():
             ProgrammeMember.organisation_id == org, ProgrammeMember.status == MemberStatus.accepted)))
     if query:
         stmt = stmt.where(Programme.name.ilike(f"%{query}%"))
-    page = db.paginate(stmt, per_page=20, error_out=False)
+    page = db.paginate(stmt, page=min(max(request.args.get("page", 1, type=int), 1), 100_000),  # a huge number is no 500
+                       per_page=20, error_out=False)
     orgs = db.session.scalars(select(Organisation).where(Organisation.kind.in_([OrgKind.opd, OrgKind.partner]))
                               .order_by(Organisation.short_name)).all()
     return render_template("programmes/index.html", page=page, states=list(ProgrammeState),
@@ -99,6 +105,14 @@ def _item_choices() -> list[tuple[int, str]]:
     return [(i.id, f"{i.dimension.label} {i.year}: {i.title}") for i in items]
 
 
+def _proposal_choices(linked: list[int] = ()) -> list[tuple[int, str]]:
+    """Accepted proposals (and whatever is already linked), newest first."""
+    rows = db.session.execute(select(Proposal.id, Proposal.title, Proposal.year)
+                              .where(or_(Proposal.state == ProposalState.accepted, Proposal.id.in_(list(linked))))
+                              .order_by(Proposal.id.desc()).limit(500)).all()
+    return [(pid, f"{year}: {title}") for pid, title, year in rows]
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -110,12 +124,13 @@ def new():
         opds = [o for o in opds if o.id == current_user.organisation_id]
     form.lead.choices = [(o.id, o.name) for o in opds]
     form.items.choices = _item_choices()
+    form.proposals.choices = _proposal_choices()
     if form.validate_on_submit():
         items = db.session.scalars(select(MasterplanItem).where(MasterplanItem.id.in_(form.items.data or []))).all()
         try:
             programme = services.create_programme(
                 current_user, name=form.name.data, goal=form.goal.data, dimension=DimensionCode(form.dimension.data),
-                lead=db.session.get(Organisation, form.lead.data), items=items,
+                lead=db.session.get(Organisation, form.lead.data), items=items, proposal_ids=form.proposals.data or [],
                 starts_on=form.starts_on.data, ends_on=form.ends_on.data)
         except ValidationFailed as exc:
             db.session.rollback()
@@ -127,6 +142,38 @@ def new():
     return render_template("programmes/form.html", form=form), 422 if form.errors else 200
 
 
+@bp.route("/<int:programme_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(programme_id: int):
+    programme = _load(programme_id)
+    policy.require(policy.can_edit_programme(current_user, programme),
+                   _("Only the lead and co-owner OPDs edit the programme."))
+    form = ProgrammeForm(obj=programme)
+    del form.lead  # the lead OPD does not change
+    linked = [pl.proposal_id for pl in programme.proposal_links]
+    form.items.choices = _item_choices()
+    form.proposals.choices = _proposal_choices(linked)
+    if request.method == "GET":
+        form.dimension.data = programme.dimension.value
+        form.items.data = [i.id for i in programme.items]
+        form.proposals.data = linked
+    if form.validate_on_submit():
+        items = db.session.scalars(select(MasterplanItem).where(MasterplanItem.id.in_(form.items.data or []))).all()
+        try:
+            services.update_programme(current_user, programme, name=form.name.data, goal=form.goal.data,
+                                      dimension=DimensionCode(form.dimension.data), items=items,
+                                      proposal_ids=form.proposals.data or [], starts_on=form.starts_on.data,
+                                      ends_on=form.ends_on.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("The programme is saved."), "success")
+            return redirect(url_for("programmes.detail", programme_id=programme.id))
+    return render_template("programmes/form.html", form=form, programme=programme), 422 if form.errors else 200
+
+
 def _forms(programme: Programme, **given) -> dict:
     """Every form of the detail page, each with its own prefix so field ids stay unique;
     `given` replaces one (a submitted form with its errors). Per-row forms are keyed "fulfil:<id>"
@@ -135,7 +182,7 @@ def _forms(programme: Programme, **given) -> dict:
              "commitment_form": CommitmentForm(formdata=None, prefix="pledge"),
              "milestone_form": MilestoneForm(formdata=None, prefix="milestone"),
              "update_form": UpdateForm(formdata=None, prefix="update"),
-             "comment_form": CommentForm(formdata=None, prefix="comment"),
+             "comment_form": CommentForm(formdata=None, prefix="comment", client_key=secrets.token_urlsafe(16)),
              "fulfil_forms": {c.id: FulfilForm(formdata=None, prefix=f"c{c.id}") for c in programme.commitments},
              "complete_forms": {m.id: CompleteForm(formdata=None, prefix=f"m{m.id}") for m in programme.milestones}}
     for key, form in given.items():
@@ -144,26 +191,44 @@ def _forms(programme: Programme, **given) -> dict:
             forms[f"{kind}_forms"][int(row)] = form
         else:
             forms[key] = form
-    taken = {m.organisation_id for m in programme.members if m.status != MemberStatus.declined}
+    taken = {m.organisation_id for m in programme.members if m.status in (MemberStatus.invited, MemberStatus.accepted)}
     if policy.can_manage_programme(current_user, programme):
         orgs = db.session.scalars(select(Organisation).where(
             Organisation.kind.in_([OrgKind.opd, OrgKind.partner]), Organisation.active.is_(True))
             .order_by(Organisation.kind, Organisation.name)).all()
         forms["invite_form"].organisation.choices = [(o.id, f"{o.name} ({o.kind.label})") for o in orgs if o.id not in taken]
     forms["milestone_form"].owner.choices = [(m.organisation_id, m.organisation.name) for m in programme.members
-                                             if m.status != MemberStatus.declined]
+                                             if m.status in (MemberStatus.invited, MemberStatus.accepted)]
     return forms
 
 
 def _detail(programme: Programme, status: int = 200, **forms):
     my_member = programme.member_for(getattr(current_user, "organisation_id", None))
-    return render_template("programmes/detail.html", programme=programme, my_member=my_member,
-                           **_forms(programme, **forms)), status
+    messages = (services.latest_messages(programme, MESSAGES_ON_PAGE)
+                if policy.can_discuss_programme(current_user, programme) else [])
+    proposals = db.session.scalars(select(Proposal).where(
+        Proposal.id.in_([pl.proposal_id for pl in programme.proposal_links])).order_by(Proposal.id)).all()
+    updates = db.paginate(select(ProgrammeUpdate).where(ProgrammeUpdate.programme_id == programme.id)
+                          .options(selectinload(ProgrammeUpdate.author)).order_by(ProgrammeUpdate.id.desc()),
+                          page=min(max(request.args.get("page", 1, type=int), 1), 100_000),
+                          per_page=UPDATES_ON_PAGE, error_out=False)
+    return render_template("programmes/detail.html", programme=programme, my_member=my_member, messages=messages,
+                           proposals=proposals, updates=updates, **_forms(programme, **forms)), status
 
 
 @bp.get("/<int:programme_id>")
 def detail(programme_id: int):
     return _detail(_load(programme_id))
+
+
+@bp.app_template_global("proposal_programmes")
+def proposal_programmes(proposal) -> list[Programme]:
+    """For the proposal page: the programmes carrying the proposal out that the reader may see."""
+    stmt = (select(Programme).join(ProgrammeProposal, ProgrammeProposal.programme_id == Programme.id)
+            .where(ProgrammeProposal.proposal_id == proposal.id)
+            .options(selectinload(Programme.lead_organisation), selectinload(Programme.milestones))
+            .order_by(Programme.id))
+    return list(db.session.scalars(_visible(stmt)))
 
 
 def _upload(field) -> Upload | None:
@@ -213,6 +278,17 @@ def respond(member_id: int):
     db.session.commit()
     flash(_("Thank you: your answer is recorded."), "success")
     return redirect(url_for("programmes.detail", programme_id=member.programme_id))
+
+
+@bp.post("/members/<int:member_id>/remove")
+@login_required
+def remove_member(member_id: int):
+    member = db.get_or_404(ProgrammeMember, member_id)
+    _load(member.programme_id)
+    services.remove_member(current_user, member)
+    db.session.commit()
+    flash(_("%(org)s is no longer a member of the programme.", org=member.organisation.name), "success")
+    return redirect(url_for("programmes.detail", programme_id=member.programme_id) + "#members")
 
 
 @bp.post("/<int:programme_id>/start")
@@ -366,7 +442,9 @@ def post_comment(programme_id: int):
     programme = _load(programme_id)
     policy.require(policy.can_discuss_programme(current_user, programme))
     form = CommentForm(prefix="comment")
-    return _act(programme, "comment_form", form, lambda: services.post_comment(current_user, programme, body=form.body.data),
+    return _act(programme, "comment_form", form,
+                lambda: services.post_comment(current_user, programme, body=form.body.data,
+                                              client_key=form.client_key.data or secrets.token_urlsafe(16)),
                 _("The message is posted."), "#discussion")
 
 

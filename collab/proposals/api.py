@@ -6,7 +6,6 @@ from flask import url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from collab import permissions as policy
@@ -17,7 +16,7 @@ from collab.masterplan.models import DimensionCode
 from collab.orgs.models import Organisation
 from collab.proposals import duplicates, services
 from collab.proposals.models import Comment, Feasibility, Horizon, Proposal, ProposalState
-from collab.proposals.views import filtered
+from collab.proposals.views import filtered, kelurahan_counts, state_counts
 
 blp = make_blueprint("proposals", __name__, "/proposals",
                      "Innovation proposals from RT/RW offices: lifecycle, reviews, endorsements, comments.")
@@ -135,6 +134,8 @@ class ProposalDetailSchema(ProposalSchema):
 class ProposalPage(Schema):
     items = fields.List(fields.Nested(ProposalSchema))
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "per state"})
+    counts_by_kelurahan = fields.List(fields.Dict(), metadata={
+        "description": "per kelurahan (of the listed state, or all states): kelurahan_id, kelurahan, count"})
     meta = fields.Dict()
 
 
@@ -158,9 +159,11 @@ class ProposalQuery(PageArgs):
     state = fields.Enum(ProposalState, load_default=None)
     dimension = fields.Enum(DimensionCode, load_default=None)
     horizon = fields.Enum(Horizon, load_default=None)
-    kelurahan = fields.Integer(load_default=None, metadata={"description": "area id (kelurahan or any ancestor/office)"})
-    opd = fields.Integer(load_default=None, metadata={"description": "assigned OPD id"})
-    year = fields.Integer(load_default=None)
+    kelurahan = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
+                               metadata={"description": "area id (kelurahan or any ancestor/office)"})
+    opd = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
+                         metadata={"description": "assigned OPD id"})
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2999))
     q = fields.String(load_default=None, validate=validate.Length(max=200), metadata={"description": "full-text search"})
 
 
@@ -248,15 +251,14 @@ class Proposals(MethodView):
         """List proposals (public: past draft; the caller's own office's drafts too), with filters,
         full-text search `q` and counts per state."""
         stmt = filtered(actor(), _Args(args))
-        sub = stmt.with_only_columns(Proposal.state).subquery()
-        counts = {ProposalState(s).value: n for s, n in
-                  db.session.execute(select(sub.c.state, func.count()).group_by(sub.c.state))}
+        counts = {s.value: n for s, n in state_counts(stmt).items()}
         if args["state"]:
             stmt = stmt.where(Proposal.state == args["state"])
         page = db.paginate(stmt.options(selectinload(Proposal.office), selectinload(Proposal.author))
                            .order_by(Proposal.updated_at.desc(), Proposal.id.desc()),
                            page=args["page"], per_page=args["per_page"], error_out=False)
-        return {**page_payload(page), "counts": counts}
+        return {**page_payload(page), "counts": counts, "counts_by_kelurahan": [
+            {"kelurahan_id": k.id, "kelurahan": k.name, "count": n} for k, n in kelurahan_counts(stmt)]}
 
     @blp.arguments(ProposalIn)
     @blp.response(201, ProposalDetailSchema)

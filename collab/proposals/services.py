@@ -61,6 +61,8 @@ TRANSITIONS: dict[str, dict[ProposalState, ProposalState]] = {
     "open_voting": {S.ready_for_council: S.voting},
     "accept": {S.voting: S.accepted},
     "reject": {S.voting: S.rejected},
+    # the council vote closed without quorum: the proposal waits for another sitting
+    "return_to_council": {S.voting: S.ready_for_council},
     # the council did not reach it, or rejected it "not this year": it waits for next year's cycle
     "carry_over": {S.ready_for_council: S.ready_for_council, S.rejected: S.ready_for_council},
 }
@@ -77,6 +79,7 @@ ACTION_LABELS = {
     "open_voting": _l("opened the council vote"),
     "accept": _l("accepted by the council"),
     "reject": _l("rejected by the council"),
+    "return_to_council": _l("returned to the council queue (no quorum)"),
     "carry_over": _l("carried over to the next cycle"),
 }
 
@@ -320,6 +323,14 @@ def record_council_decision(actor, proposal: Proposal, accepted: bool, note: str
     _target(proposal, action)
     policy.require(policy.is_admin(actor), _l("Only the secretariat records the council's decision."))
     return _move(actor, proposal, action, note)
+
+
+def return_to_council(actor, proposal: Proposal, note: str = "") -> ProposalTransition:
+    """For the council domain: the vote closed without quorum, so the proposal is ready for
+    the council again (voting -> ready_for_council)."""
+    _target(proposal, "return_to_council")
+    policy.require(policy.is_admin(actor), _l("Only the secretariat records the council's decision."))
+    return _move(actor, proposal, "return_to_council", note)
 
 
 def carry_over_proposal(actor, proposal: Proposal, note: str = "") -> ProposalTransition:

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from collab import permissions as policy
 from collab.areas.models import Area, AreaLevel
@@ -43,6 +43,7 @@ from collab.proposals.models import (
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 PER_PAGE = 20
+COMMENTS_PER_PAGE = 50  # the thread is read oldest first; a new comment lands on the last page
 
 
 def _opds():
@@ -71,26 +72,32 @@ def visible_query(user):
     return stmt.where(or_(*visible))
 
 
+def _int_arg(args, name: str) -> int | None:
+    """A numeric filter; a value no database column can hold filters nothing instead of failing."""
+    value = args.get(name, type=int)
+    return value if value is not None and 0 < value < 2**31 else None
+
+
 def filtered(user, args):
     stmt = visible_query(user)
     if args.get("dimension") in DimensionCode.__members__:
         stmt = stmt.where(Proposal.dimension == DimensionCode(args.get("dimension")))
     if args.get("horizon") in Horizon.__members__:
         stmt = stmt.where(Proposal.horizon == Horizon(args.get("horizon")))
-    if args.get("opd", type=int):
-        stmt = stmt.where(Proposal.assigned_opd_id == args.get("opd", type=int))
-    area_id = args.get("kelurahan", type=int) or args.get("area", type=int)
+    if _int_arg(args, "opd"):
+        stmt = stmt.where(Proposal.assigned_opd_id == _int_arg(args, "opd"))
+    area_id = _int_arg(args, "kelurahan") or _int_arg(args, "area")
     if area_id:
         stmt = stmt.where(Proposal.office_id.in_(select(Area.id).where(Area.path.like(f"%/{area_id}/%"))))
-    if args.get("year", type=int):
-        stmt = stmt.where(Proposal.year == args.get("year", type=int))
+    if _int_arg(args, "year"):
+        stmt = stmt.where(Proposal.year == _int_arg(args, "year"))
     return search.matching(stmt, args.get("q"))
 
 
 @bp.get("/")
 def index():
     base = filtered(current_user, request.args)
-    counts = _state_counts(base)
+    counts = state_counts(base)
     stmt = base
     state = request.args.get("state")
     if state in ProposalState.__members__:
@@ -98,6 +105,7 @@ def index():
     page = db.paginate(stmt.options(selectinload(Proposal.office).selectinload(Area.parent).selectinload(Area.parent),
                                     selectinload(Proposal.assigned_opd))
                        .order_by(Proposal.updated_at.desc(), Proposal.id.desc()),
+                       page=min(max(request.args.get("page", 1, type=int), 1), 100_000),  # a huge number is no 500
                        per_page=PER_PAGE, error_out=False, count=True)
     ids = [p.id for p in page.items]
     endorsements = dict(db.session.execute(
@@ -106,10 +114,22 @@ def index():
     kelurahan = db.session.scalars(select(Area).where(Area.level == AreaLevel.kelurahan).order_by(Area.name)).all()
     return render_template("proposals/index.html", page=page, counts=counts, endorsements=endorsements, states=list(ProposalState),
                            dimensions=list(DimensionCode), horizons=list(Horizon), kelurahan=kelurahan,
-                           opds=_opds(), args=request.args)
+                           kelurahan_counts=kelurahan_counts(stmt), opds=_opds(), args=request.args)
 
 
-def _state_counts(stmt) -> dict:
+def kelurahan_counts(stmt) -> list[tuple[Area, int]]:
+    """(kelurahan, number of proposals in `stmt` from its RT/RW offices), most first; one query."""
+    sub = stmt.with_only_columns(Proposal.office_id).subquery()
+    office, kel = aliased(Area), aliased(Area)
+    rows = db.session.execute(
+        select(kel, func.count()).select_from(sub)
+        .join(office, office.id == sub.c.office_id)
+        .join(kel, (kel.level == AreaLevel.kelurahan) & office.path.like(kel.path + "%"))
+        .group_by(kel.id).order_by(func.count().desc(), kel.name)).all()
+    return [(k, n) for k, n in rows]
+
+
+def state_counts(stmt) -> dict:
     sub = stmt.with_only_columns(Proposal.state).subquery()
     return {ProposalState(state): n for state, n in
             db.session.execute(select(sub.c.state, func.count()).group_by(sub.c.state)).all()}
@@ -135,8 +155,10 @@ def detail(proposal_id: int):
     transitions = db.session.scalars(select(ProposalTransition).where(ProposalTransition.proposal_id == proposal.id)
                                      .options(selectinload(ProposalTransition.actor))
                                      .order_by(ProposalTransition.id)).all()
-    comments = db.session.scalars(select(Comment).where(Comment.proposal_id == proposal.id)
-                                  .options(selectinload(Comment.author)).order_by(Comment.id)).all()
+    comments = db.paginate(select(Comment).where(Comment.proposal_id == proposal.id)
+                           .options(selectinload(Comment.author)).order_by(Comment.id),
+                           page=min(max(request.args.get("page", 1, type=int), 1), 100_000),
+                           per_page=COMMENTS_PER_PAGE, error_out=False)
     assign_form = AssignForm()
     assign_form.opd.choices = [(o.id, f"{o.short_name} · {o.name}") for o in _opds()]
     if proposal.assigned_opd_id or proposal.suggested_opd_id:
@@ -180,7 +202,7 @@ def new():
             db.session.commit()
             flash(_("Draft saved. Submit it when it is ready."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    return render_template("proposals/form.html", form=form, proposal=None)
+    return render_template("proposals/form.html", form=form, proposal=None), 422 if form.errors else 200
 
 
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -204,7 +226,7 @@ def edit(proposal_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    return render_template("proposals/form.html", form=form, proposal=proposal)
+    return render_template("proposals/form.html", form=form, proposal=proposal), 422 if form.errors else 200
 
 
 def _back(proposal: Proposal):
@@ -305,7 +327,7 @@ def review(proposal_id: int):
             db.session.commit()
             flash(_("Review saved: %(state)s.", state=proposal.state.label), "success")
             return _back(proposal)
-    return render_template("proposals/review.html", form=form, proposal=proposal)
+    return render_template("proposals/review.html", form=form, proposal=proposal), 422 if form.errors else 200
 
 
 @bp.post("/<int:proposal_id>/endorse")
@@ -329,11 +351,15 @@ def comment(proposal_id: int):
     form = CommentForm()
     if form.validate_on_submit():
         parent = db.session.get(Comment, int(form.parent_id.data)) if (form.parent_id.data or "").isdigit() else None
-        services.add_comment(current_user, proposal, form.body.data, parent)
+        comment = services.add_comment(current_user, proposal, form.body.data, parent)
         db.session.commit()
         flash(_("Comment posted."), "success")
-    else:
-        _invalid(form)
+        before = db.session.scalar(select(func.count(Comment.id)).where(Comment.proposal_id == proposal.id,
+                                                                       Comment.id < comment.id))
+        page = before // COMMENTS_PER_PAGE + 1
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id, page=page if page > 1 else None,
+                                _anchor=f"comment-{comment.id}"))
+    _invalid(form)
     return redirect(url_for("proposals.detail", proposal_id=proposal.id, _anchor="comments"))
 
 
@@ -393,7 +419,7 @@ def routing():
             return redirect(url_for("proposals.routing"))
     rules = db.session.scalars(select(RoutingRule).options(selectinload(RoutingRule.organisation))
                                .order_by(RoutingRule.dimension, RoutingRule.position, RoutingRule.id)).all()
-    return render_template("proposals/routing.html", form=form, rules=rules, delete_form=NoteForm())
+    return render_template("proposals/routing.html", form=form, rules=rules, delete_form=NoteForm()), 422 if form.errors else 200
 
 
 @bp.post("/routing/<int:rule_id>/delete")

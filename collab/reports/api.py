@@ -6,7 +6,7 @@ import io
 
 from flask import Response
 from flask_babel import gettext as _
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from collab.core.api import make_blueprint
 from collab.core.errors import NotFound
@@ -35,7 +35,7 @@ class SummarySchema(Schema):
 
 class EvaluationQuery(Schema):
     dimension = fields.Enum(DimensionCode, load_default=None)
-    year = fields.Integer(load_default=None)
+    year = fields.Integer(load_default=None, validate=validate.Range(min=1, max=9999))
 
 
 class EvaluationRowSchema(Schema):
@@ -117,3 +117,61 @@ def evaluation_csv(args):
     body = exports.to_csv(services.evaluation(_plan(), args["dimension"], args["year"]))
     return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="evaluasi.csv"'})
+
+
+class KelurahanRow(Schema):
+    kelurahan_id = fields.Integer()
+    kelurahan = fields.String()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "proposal state -> count (drafts are not counted)"})
+    total = fields.Integer()
+
+
+class NetworkNode(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    short_name = fields.String()
+    kind = fields.String()
+    programmes = fields.Integer()
+
+
+class NetworkEdge(Schema):
+    source = fields.Integer()
+    target = fields.Integer()
+    programmes = fields.Integer(metadata={"description": "running or completed programmes both carry"})
+
+
+class NetworkSchema(Schema):
+    nodes = fields.List(fields.Nested(NetworkNode))
+    edges = fields.List(fields.Nested(NetworkEdge))
+
+
+@blp.route("/proposals-by-kelurahan")
+@blp.response(200, KelurahanRow(many=True))
+def proposals_by_kelurahan():
+    """Submitted proposals per kelurahan of the proposing RT/RW, by state (the dashboard's table)."""
+    return services.proposals_by_kelurahan()[1]
+
+
+@blp.route("/proposals-by-kelurahan.csv")
+def proposals_by_kelurahan_csv():
+    """The same figures as CSV: one row per kelurahan and state."""
+    return _csv([{"kelurahan_id": r["kelurahan_id"], "kelurahan": r["kelurahan"], "state": state, "count": n}
+                 for r in services.proposals_by_kelurahan()[1] for state, n in r["counts"].items()], "usulan-kelurahan")
+
+
+@blp.route("/partner-network")
+@blp.response(200, NetworkSchema)
+def partner_network():
+    """Organisations carrying public programmes, and how many programmes each pair shares."""
+    nodes, edges = services.partner_network()
+    return {"nodes": nodes, "edges": edges}
+
+
+@blp.route("/partner-network.csv")
+def partner_network_csv():
+    """The links of the partner network as CSV: one row per pair of organisations."""
+    nodes, edges = services.partner_network()
+    names = {n["id"]: n["short_name"] for n in nodes}
+    return _csv([{"organisation_a": names[e["source"]], "organisation_b": names[e["target"]],
+                  "programmes": e["programmes"]} for e in edges], "jejaring-mitra")

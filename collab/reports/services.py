@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased, selectinload
 
+from collab.areas.models import Area, AreaLevel
 from collab.extensions import db
 from collab.masterplan.models import Dimension, DimensionCode, Masterplan, MasterplanItem
 from collab.masterplan.services import realisation
@@ -23,6 +24,7 @@ from collab.programmes.models import (
     ProgrammeState,
     programme_item,
 )
+from collab.proposals.models import Proposal, ProposalState
 
 
 def realisation_rows(plan: Masterplan) -> list[dict]:
@@ -68,6 +70,55 @@ def commitments_by_organisation() -> list[dict]:
         .join(Organisation, Organisation.id == Commitment.organisation_id)
         .group_by(Organisation.short_name).order_by(Organisation.short_name)).all()
     return [{"organisation": n, "pledged": Decimal(p), "fulfilled": Decimal(f), "count": int(c)} for n, p, f, c in rows]
+
+
+def proposals_by_kelurahan() -> tuple[list[ProposalState], list[dict]]:
+    """Proposals per kelurahan of origin and state, in one grouped query. Drafts are private to
+    their authors and not counted. The kelurahan is the ancestor of the proposing RT/RW office
+    (a prefix match on the materialised area path). Returns the states that occur, in lifecycle
+    order, and one row per kelurahan with at least one proposal:
+    {"kelurahan", "kelurahan_id", "counts": {state: n}, "total"}, ordered by name."""
+    office, kelurahan = aliased(Area), aliased(Area)
+    rows = db.session.execute(
+        select(kelurahan.id, kelurahan.name, Proposal.state, func.count(Proposal.id))
+        .join(office, office.id == Proposal.office_id)
+        .join(kelurahan, and_(kelurahan.level == AreaLevel.kelurahan, office.path.startswith(kelurahan.path)))
+        .where(Proposal.state != ProposalState.draft)
+        .group_by(kelurahan.id, kelurahan.name, Proposal.state)).all()
+    by_kelurahan: dict[int, dict] = {}
+    for kel_id, name, state, count in rows:
+        row = by_kelurahan.setdefault(kel_id, {"kelurahan": name, "kelurahan_id": kel_id, "counts": {}, "total": 0})
+        row["counts"][ProposalState(state).value] = int(count)
+        row["total"] += int(count)
+    present = {state for row in by_kelurahan.values() for state in row["counts"]}
+    states = [s for s in ProposalState if s.value in present]
+    return states, sorted(by_kelurahan.values(), key=lambda r: r["kelurahan"])
+
+
+def partner_network() -> tuple[list[dict], list[dict]]:
+    """Organisations as nodes, shared programmes as edges: accepted members of programmes that are
+    public (running or completed), two queries. Nodes {"id", "name", "short_name", "kind",
+    "programmes"}; edges {"source", "target", "programmes"} with source < target."""
+    public = Programme.state != ProgrammeState.draft
+    a, b = aliased(ProgrammeMember), aliased(ProgrammeMember)
+    edges = db.session.execute(
+        select(a.organisation_id, b.organisation_id, func.count(a.programme_id))
+        .join(b, and_(b.programme_id == a.programme_id, b.organisation_id > a.organisation_id))
+        .join(Programme, Programme.id == a.programme_id)
+        .where(public, a.status == MemberStatus.accepted, b.status == MemberStatus.accepted)
+        .group_by(a.organisation_id, b.organisation_id)
+        .order_by(a.organisation_id, b.organisation_id)).all()
+    nodes = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.short_name, Organisation.kind,
+               func.count(ProgrammeMember.programme_id))
+        .join(ProgrammeMember, ProgrammeMember.organisation_id == Organisation.id)
+        .join(Programme, Programme.id == ProgrammeMember.programme_id)
+        .where(public, ProgrammeMember.status == MemberStatus.accepted)
+        .group_by(Organisation.id, Organisation.name, Organisation.short_name, Organisation.kind)
+        .order_by(Organisation.kind, Organisation.short_name)).all()
+    return ([{"id": i, "name": n, "short_name": sn, "kind": OrgKind(k).value, "programmes": int(c)}
+             for i, n, sn, k, c in nodes],
+            [{"source": s, "target": t, "programmes": int(c)} for s, t, c in edges])
 
 
 @dataclass

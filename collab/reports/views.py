@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from collab.core.errors import NotFound
 from collab.masterplan.models import DimensionCode
 from collab.masterplan.services import active_masterplan, realisation
-from collab.reports import exports, services
+from collab.reports import exports, network, services
 
 bp = Blueprint("reports", __name__)
 
@@ -39,16 +39,24 @@ def dashboard():
                         "datasets": [{"label": _("Pledged"), "data": [float(r["pledged"]) for r in by_org]},
                                      {"label": _("Fulfilled"), "data": [float(r["fulfilled"]) for r in by_org]}]},
     }
+    proposal_states, by_kelurahan = services.proposals_by_kelurahan()
+    charts["kelurahan"] = {"type": "bar", "stacked": True, "labels": [r["kelurahan"] for r in by_kelurahan],
+                           "datasets": [{"label": str(s.label), "data": [r["counts"].get(s.value, 0) for r in by_kelurahan]}
+                                        for s in proposal_states]}
+    nodes, edges = network.layout(*services.partner_network())
     return render_template("reports/dashboard.html", plan=plan, table=table, years=years, by_state=by_state,
                            states=list(services.ProgrammeState), collaboration=services.collaboration(),
-                           commitments=commitments, by_org=by_org,
+                           commitments=commitments, by_org=by_org, proposal_states=proposal_states,
+                           by_kelurahan=by_kelurahan, nodes=nodes, edges=edges,
+                           network_size=network.SIZE, network_margin=network.MARGIN,
                            charts={k: json.dumps(v) for k, v in charts.items()})
 
 
 def _filters():
     code = request.args.get("dimension")
     code = DimensionCode(code) if code in DimensionCode.__members__ else None
-    return code, request.args.get("year", type=int)
+    year = request.args.get("year", type=int)
+    return code, year if year is not None and 0 < year < 10_000 else None  # no year a column can't hold
 
 
 def _title(code, year) -> str:

@@ -20,6 +20,11 @@
     if (!doughnut) {
       options.scales = { y: { beginAtZero: true } };
       if (spec.unit === "%") { options.scales.y.max = 100; }
+      if (spec.stacked) {  // counts: whole numbers on a stacked axis
+        options.scales.x = { stacked: true };
+        options.scales.y.stacked = true;
+        options.scales.y.ticks = { precision: 0 };
+      }
     }
     new window.Chart(canvas, { type: spec.type, data: { labels: spec.labels, datasets: datasets }, options: options });
   });

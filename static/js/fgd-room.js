@@ -7,7 +7,7 @@
 (function () {
   "use strict";
   var root = document.getElementById("fgd-room");
-  if (!root || typeof io === "undefined") { return; }
+  if (!root || typeof io === "undefined" || !window.RembukLive) { return; }
   var d = root.dataset;
   var sessionId = parseInt(d.sessionId, 10);
   var userId = parseInt(d.userId, 10);
@@ -17,21 +17,11 @@
   var notice = document.getElementById("fgd-notice");
   var conn = document.getElementById("fgd-conn");
   var outboxKey = "fgd-outbox-" + sessionId + "-" + userId;
-  var outbox = [];
-  try { outbox = JSON.parse(localStorage.getItem(outboxKey) || "[]"); } catch (e) { outbox = []; }
+  var live = window.RembukLive, el = live.el, newKey = live.newKey;
+  var outbox = live.loadOutbox(outboxKey);
 
-  function saveOutbox() { try { localStorage.setItem(outboxKey, JSON.stringify(outbox)); } catch (e) { /* private mode */ } }
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text !== undefined && text !== null) { node.textContent = text; }
-    return node;
-  }
+  function saveOutbox() { live.saveOutbox(outboxKey, outbox); }
   function showNotice(text) { notice.textContent = text; notice.hidden = !text; }
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    return Date.now().toString(36) + Math.random().toString(36).slice(2);
-  }
   function scrollDown() { list.scrollTop = list.scrollHeight; }
 
   var socket = io("/fgd", { auth: { session_id: sessionId }, reconnectionDelayMax: 10000 });
@@ -60,6 +50,26 @@
       });
       tools.appendChild(point);
       tools.appendChild(hide);
+      if (m.is_point) {
+        var toProposal = el("button", "outline fgd-tool", d.tToProposal);
+        toProposal.type = "button";
+        toProposal.addEventListener("click", function () {
+          moderate({ action: "proposal", message_id: m.id }, function (res) {
+            answer(res);
+            if (res && res.ok) { showNotice(d.tProposalMade.replace("{id}", res.proposal_id)); }
+          });
+        });
+        var toAction = el("button", "outline fgd-tool", d.tToAction);
+        toAction.type = "button";
+        toAction.addEventListener("click", function () {
+          moderate({ action: "action_item", message_id: m.id }, function (res) {
+            answer(res);
+            if (res && res.ok) { showNotice(d.tActionMade); }
+          });
+        });
+        tools.appendChild(toProposal);
+        tools.appendChild(toAction);
+      }
       li.appendChild(tools);
     }
     if (!li.parentNode) {
@@ -73,14 +83,27 @@
     }
   }
 
+  // the server-rendered history gets the facilitator's tools too
+  if (facilitator) {
+    Array.prototype.forEach.call(list.querySelectorAll("li.fgd-msg:not(.fgd-msg-hidden)"), function (li) {
+      renderMessage({ id: parseInt(li.dataset.id, 10), seq: parseInt(li.dataset.seq, 10), session_id: sessionId,
+                      author: li.querySelector(".fgd-author").textContent, body: li.querySelector(".fgd-body").textContent,
+                      hidden: false, is_point: li.classList.contains("fgd-msg-point") });
+    });
+  }
+
+  // lastSeq is the seq up to which this page has every message, without a gap: a (re)join asks
+  // from there, so a live broadcast that overtakes a catch-up can never hide the messages between.
+  function advance() { while (document.getElementById("msg-" + (lastSeq + 1))) { lastSeq += 1; } }
+
   socket.on("message", function (m) {
     if (m.session_id !== sessionId) { return; }
-    if (m.seq > lastSeq + 1 && !socket.catchingUp) {
+    renderMessage(m);
+    advance();
+    if (m.seq > lastSeq && !socket.catchingUp) {
       // a gap: ask for what is missing (the join answer fills it in order)
       join();
     }
-    renderMessage(m);
-    if (m.seq > lastSeq) { lastSeq = m.seq; }
     scrollDown();
   });
   socket.on("message_updated", function (m) { if (m.session_id === sessionId) { renderMessage(m); } });
@@ -169,9 +192,9 @@
   function answer(res) {
     if (res && res.ok === false) { showNotice(res.message); }
   }
-  function moderate(data) {
+  function moderate(data, callback) {
     data.session_id = sessionId;
-    socket.emit("moderate", data, answer);
+    socket.emit("moderate", data, callback || answer);
   }
 
   function flushOutbox() {
@@ -230,10 +253,15 @@
   }
 
   function join() {
+    var from = lastSeq;
     socket.catchingUp = true;
     socket.emit("join", { session_id: sessionId, last_seq: lastSeq }, function (res) {
       socket.catchingUp = false;
       if (!res || !res.ok) { showNotice(res ? res.message : ""); return; }
+      advance();
+      // one join sends at most a page of missed messages: ask again while the room is ahead
+      // (and the last ask made progress, so a lost message cannot make this loop forever)
+      if (res.last_seq > lastSeq && lastSeq > from) { join(); return; }
       setStatus(res.status);
       if (res.muted) { showNotice(d.tMuted); }
       renderHands(res.hands);

@@ -39,6 +39,10 @@ def _pledge(c):
     return commitment
 
 
+def _partner_member(c):
+    return _p(c).member_for(c.partner.id)
+
+
 def _first_milestone(c):
     c.last = _p(c).milestones[0]
     return c.last
@@ -99,13 +103,18 @@ ROUTES = [
     Route("programmes.post_update", "POST", lambda c: f"/programmes/{_p(c).id}/updates", only(MEMBERS, 302),
           data=lambda c: {"update-body": "Kabar"}),
     Route("programmes.post_comment", "POST", lambda c: f"/programmes/{_p(c).id}/comments", only(MEMBERS, 302),
-          data=lambda c: {"comment-body": "Pesan"}),
+          data=lambda c: {"comment-body": "Pesan", "comment-client_key": "k1"}),
+    Route("programmes.edit", "GET", lambda c: f"/programmes/{_p(c).id}/edit", only(LEAD)),
+    Route("programmes.edit", "POST", lambda c: f"/programmes/{_p(c).id}/edit", only(LEAD, 302),
+          data=lambda c: {"name": "Nama baru", "goal": "", "dimension": "environment"}),
+    Route("programmes.remove_member", "POST", lambda c: f"/programmes/members/{_partner_member(c).id}/remove",
+          only(MEMBERS, 302)),
     Route("programmes.realise", "POST", lambda c: f"/programmes/{_finished(c).id}/realise", only(LEAD, 302)),
 
     Route("api_programmes.Programmes", "GET", lambda c: "/api/v1/programmes/", api_public()),
     Route("api_programmes.Programmes", "POST", lambda c: "/api/v1/programmes/", api_only(LEAD, 201), json=True,
           data=lambda c: {"name": "Program API", "dimension": "environment", "lead_organisation_id": c.opd.id}),
-    Route("api_programmes.get_programme", "GET", lambda c: f"/api/v1/programmes/{_p(c).id}", api_public()),
+    Route("api_programmes.ProgrammeOne", "GET", lambda c: f"/api/v1/programmes/{_p(c).id}", api_public()),
     Route("api_programmes.invite_member", "POST", lambda c: f"/api/v1/programmes/{_p(c).id}/members",
           api_only(LEAD, 201), json=True, data=lambda c: {"organisation_id": _new_partner(c), "role": "partner"}),
     Route("api_programmes.respond", "POST", lambda c: f"/api/v1/programmes/members/{_invited(c).id}/respond",
@@ -119,6 +128,33 @@ ROUTES = [
           data=lambda c: {"fulfilled_on": TODAY, "amount": "1000000", "evidence_note": "Kuitansi"}),
     Route("api_programmes.add_milestone", "POST", lambda c: f"/api/v1/programmes/{_p(c).id}/milestones",
           api_only(LEAD, 201), json=True, data=lambda c: {"title": "API", "weight": 1, "due_on": TODAY}),
+    Route("api_programmes.ProgrammeOne", "PUT", lambda c: f"/api/v1/programmes/{_p(c).id}", api_only(LEAD), json=True,
+          data=lambda c: {"name": "Nama API", "dimension": "environment"}),
+    Route("api_programmes.remove_member", "DELETE", lambda c: f"/api/v1/programmes/members/{_partner_member(c).id}",
+          api_only(MEMBERS, 204)),
+    Route("api_programmes.complete_milestone_upload", "POST",
+          lambda c: f"/api/v1/programmes/milestones/{_p(c).milestones[0].id}/complete/upload", api_only(LEAD),
+          data=lambda c: {"evidence_note": "Bukti"}),
+    Route("api_programmes.fulfil_commitment_upload", "POST",
+          lambda c: f"/api/v1/programmes/commitments/{_pledge(c).id}/fulfil/upload", api_only("partner_rep"),
+          data=lambda c: {"fulfilled_on": TODAY, "amount": "1000000", "evidence_note": "Kuitansi"}),
+    Route("api_programmes.post_update", "POST", lambda c: f"/api/v1/programmes/{_p(c).id}/updates",
+          api_only(MEMBERS, 201), data=lambda c: {"body": "Kabar"}),
+    Route("api_programmes.Messages", "GET", lambda c: f"/api/v1/programmes/{_p(c).id}/messages?after=0",
+          api_only(MEMBERS)),
+    Route("api_programmes.Messages", "POST", lambda c: f"/api/v1/programmes/{_p(c).id}/messages",
+          api_only(MEMBERS, 201), json=True, data=lambda c: {"body": "Halo", "client_key": "k1"}),
+    Route("api_programmes.start_programme", "POST", lambda c: f"/api/v1/programmes/{_draft(c).id}/start",
+          {**api_only(LEAD), "rt_rw_head": 404, "council_member": 404, "anon": 401}),
+    Route("api_programmes.realise", "POST", lambda c: f"/api/v1/programmes/{_finished(c).id}/realise",
+          api_only(LEAD), json=True, data=lambda c: {}),
+    Route("api_programmes.MilestoneOne", "PUT", lambda c: f"/api/v1/programmes/milestones/{_p(c).milestones[0].id}",
+          api_only(LEAD), json=True, data=lambda c: {"title": "Ubah", "weight": 3, "due_on": TODAY}),
+    Route("api_programmes.MilestoneOne", "DELETE", lambda c: f"/api/v1/programmes/milestones/{_p(c).milestones[0].id}",
+          api_only(LEAD, 204)),
+    Route("api_programmes.start_milestone", "POST",
+          lambda c: f"/api/v1/programmes/milestones/{_p(c).milestones[0].id}/start", api_only(LEAD)),
+    Route("api_programmes.list_updates", "GET", lambda c: f"/api/v1/programmes/{_p(c).id}/updates", api_public()),
     Route("api_programmes.complete_milestone", "POST",
           lambda c: f"/api/v1/programmes/milestones/{_p(c).milestones[0].id}/complete", api_only(LEAD), json=True,
           data=lambda c: {"evidence_note": "Bukti"}),

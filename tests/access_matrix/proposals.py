@@ -48,10 +48,10 @@ ROUTES = [
     Route("proposals.detail", "GET", url("/proposals/{id}", S.draft), expect(anon=404, admin=200, rt_rw_head=200,
           opd_officer=404, partner_rep=404, council_member=404)),
     Route("proposals.new", "GET", lambda c: "/proposals/new", only(HEAD)),
-    Route("proposals.new", "POST", lambda c: "/proposals/new", only(HEAD)),
+    Route("proposals.new", "POST", lambda c: "/proposals/new", only(HEAD, 422)),  # an empty form: refused with messages
     Route("proposals.edit", "GET", url("/proposals/{id}/edit", S.draft), {**only(HEAD), "admin": 403,
           "opd_officer": 404, "partner_rep": 404, "council_member": 404}),
-    Route("proposals.edit", "POST", url("/proposals/{id}/edit", S.draft), {**only(HEAD), "admin": 403,
+    Route("proposals.edit", "POST", url("/proposals/{id}/edit", S.draft), {**only(HEAD, 422), "admin": 403,
           "opd_officer": 404, "partner_rep": 404, "council_member": 404}),
     Route("proposals.submit", "POST", url("/proposals/{id}/submit", S.draft), {**only(HEAD, 302), "admin": 403,
           "opd_officer": 404, "partner_rep": 404, "council_member": 404}, data=lambda c: {"confirmed": "y"}),
@@ -60,7 +60,7 @@ ROUTES = [
           data=lambda c: {"opd": c.opd.id}),
     Route("proposals.start_review", "POST", _assigned("/proposals/{id}/start-review"), only(OFFICER, 302)),
     Route("proposals.review", "GET", url("/proposals/{id}/review", S.in_review), only(OFFICER)),
-    Route("proposals.review", "POST", url("/proposals/{id}/review", S.in_review), only(OFFICER)),
+    Route("proposals.review", "POST", url("/proposals/{id}/review", S.in_review), only(OFFICER, 422)),
     # the head of city.rt proposed it: another office's head endorses (rt_head2's proposal here)
     Route("proposals.endorse", "POST", lambda c: f"/proposals/{make_proposal(c, S.submitted, author=c.rt_head2).id}/endorse",
           only(HEAD, 302)),
@@ -71,7 +71,7 @@ ROUTES = [
     Route("proposals.merge", "POST", url("/proposals/{id}/merge"), only(ADMIN, 302),
           data=lambda c: {"into": make_proposal(c, S.submitted, author=c.rt_head2).id}),
     Route("proposals.routing", "GET", lambda c: "/proposals/routing", only(ADMIN)),
-    Route("proposals.routing", "POST", lambda c: "/proposals/routing", only(ADMIN)),
+    Route("proposals.routing", "POST", lambda c: "/proposals/routing", only(ADMIN, 422)),
     Route("proposals.delete_rule", "POST", lambda c: f"/proposals/routing/{_rule_id(c)}/delete", only(ADMIN, 302)),
     # API
     Route("api_proposals.Proposals", "GET", lambda c: "/api/v1/proposals/", api_public()),

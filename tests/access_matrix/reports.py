@@ -13,4 +13,9 @@ ROUTES = [
     Route("api_reports.commitments_csv", "GET", lambda c: "/api/v1/reports/commitments.csv", api_public()),
     Route("api_reports.evaluation", "GET", lambda c: "/api/v1/reports/evaluation", api_public()),
     Route("api_reports.evaluation_csv", "GET", lambda c: "/api/v1/reports/evaluation.csv", api_public()),
+    Route("api_reports.proposals_by_kelurahan", "GET", lambda c: "/api/v1/reports/proposals-by-kelurahan", api_public()),
+    Route("api_reports.proposals_by_kelurahan_csv", "GET", lambda c: "/api/v1/reports/proposals-by-kelurahan.csv",
+          api_public()),
+    Route("api_reports.partner_network", "GET", lambda c: "/api/v1/reports/partner-network", api_public()),
+    Route("api_reports.partner_network_csv", "GET", lambda c: "/api/v1/reports/partner-network.csv", api_public()),
 ]

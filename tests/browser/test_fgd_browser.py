@@ -2,30 +2,9 @@
 live room, talk, raise a hand, poll, mark a point, close the room and publish the minutes."""
 import pytest
 
-from tests.conftest import browser_login
-from tests.fixtures.factories import PASSWORD
 from tests.fixtures.fgd import create_fgd
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def person(browser, live_server):
-    contexts = []
-
-    def _open(user):
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
-        contexts.append(context)
-        page = context.new_page()
-        page.base = live_server
-        page.on("dialog", lambda dialog: dialog.accept("Tidak relevan"))
-        browser_login(page, user.email, PASSWORD)
-        page.wait_for_selector("main h1")
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
 
 
 def test_short_fgd_end_to_end(city, person):
@@ -61,6 +40,73 @@ def test_short_fgd_end_to_end(city, person):
     siti.wait_for_selector("#fgd-notice:has-text('Ruang sudah ditutup')")
     assert "Usul bank sampah" in host.input_value("textarea#body")
     host.click("button:has-text('Terbitkan')")
-    host.wait_for_selector("pre.fgd-minutes")
+    host.wait_for_selector("article.fgd-minutes")
     siti.goto(siti.base + f"/fgd/{fgd.id}/minutes")
-    assert "Usul bank sampah di balai RW" in siti.inner_text("pre.fgd-minutes")
+    assert "Usul bank sampah di balai RW" in siti.inner_text("article.fgd-minutes")
+
+
+def test_point_becomes_the_rt_heads_draft_proposal(city, person):
+    from collab.extensions import db
+    from collab.fgd import services
+
+    fgd = create_fgd(city, invite=[city.rt_head, city.rt_head2], live=True, topic="Sampah plastik Kauman")
+    message, _ = services.post_message(city.rt_head, fgd, "Bank sampah di setiap balai RW", "b-1")
+    services.mark_point(city.officer, fgd, message.id)
+    db.session.commit()
+    host = person(city.officer)
+    host.goto(host.base + f"/fgd/{fgd.id}/room")
+    host.wait_for_selector("#fgd-conn.fgd-conn-online")
+    host.click("#fgd-messages li:has-text('balai RW') button:has-text('Jadikan draf usulan')")
+    host.wait_for_selector("#fgd-notice:has-text('Draf usulan #')")
+
+    host.goto(host.base + f"/fgd/{fgd.id}/points")
+    assert "Menjadi" in host.inner_text(".fgd-outcome")
+    assert host.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
+    host.goto(host.base + f"/fgd/{fgd.id}")
+    assert host.evaluate("document.documentElement.scrollWidth") <= 390
+    host.click(f"form[action$='/invitations/{city.rt_head2.id}/remove'] button")
+    host.wait_for_selector(".flash:has-text('tidak lagi diundang')")
+
+    siti = person(city.rt_head)
+    siti.goto(siti.base + "/proposals/")
+    siti.click("a:has-text('Bank sampah di setiap balai RW')")
+    siti.wait_for_selector("#proposal-fgd-origin:has-text('Sampah plastik Kauman')")
+    width = siti.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # no sideways scrolling on a phone
+
+
+def test_room_catches_up_past_one_join_page(city, person):
+    """A join answers at most 500 missed messages; the page keeps asking until it has the last."""
+    from collab.extensions import db
+    from collab.fgd import services
+
+    fgd = create_fgd(city, invite=[city.rt_head], live=True, topic="Rapat panjang")
+    for i in range(1, 1021):
+        services.post_message(city.rt_head, fgd, f"Pesan nomor {i}", f"long-{i}")
+    db.session.commit()
+    siti = person(city.rt_head)
+    siti.goto(siti.base + f"/fgd/{fgd.id}/room")
+    siti.wait_for_selector("#fgd-conn.fgd-conn-online")
+    siti.wait_for_selector("#msg-1020:has-text('Pesan nomor 1020')")
+    assert siti.locator("#fgd-messages li.fgd-msg").count() == 1020
+
+
+def test_fgd_pages_fit_a_phone_in_both_languages_with_a_long_topic(city, person):
+    from collab.extensions import db
+    from collab.fgd import services
+
+    fgd = create_fgd(city, invite=[city.rt_head], live=True,
+                     topic="Pengelolaan sampah rumah tangga dan bank sampah di seluruh RW Kelurahan Kauman")
+    message, _ = services.post_message(city.rt_head, fgd, "Usul " + "x" * 200, "w-1")
+    services.mark_point(city.officer, fgd, message.id)
+    db.session.commit()
+    for lang in ("id", "en"):
+        city.officer.locale = lang
+        db.session.commit()
+        host = person(city.officer)
+        for url in ("/fgd/", f"/fgd/{fgd.id}", f"/fgd/{fgd.id}/room", f"/fgd/{fgd.id}/points",
+                    f"/fgd/{fgd.id}/check-in"):
+            host.goto(host.base + url)
+            assert host.evaluate("document.documentElement.lang") == lang
+            assert host.evaluate("document.documentElement.scrollWidth") <= 390, (lang, url)
+        host.context.close()

@@ -8,30 +8,9 @@ from datetime import date
 import pytest
 
 from collab.masterplan.models import DimensionCode
-from tests.conftest import browser_login
-from tests.fixtures.factories import PASSWORD
 from tests.fixtures.programmes import Partners
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def person(browser, live_server):
-    contexts = []
-
-    def _open(user):
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
-        contexts.append(context)
-        page = context.new_page()
-        page.base = live_server
-        page.on("dialog", lambda dialog: dialog.accept())
-        browser_login(page, user.email, PASSWORD)
-        page.wait_for_selector("main h1")
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
 
 
 def _cell(page):
@@ -58,7 +37,7 @@ def test_programme_from_creation_to_realised_item(city, person):
         lead.click("#members summary")
         lead.select_option("#invite-organisation", str(org.id))
         lead.select_option("#invite-role", role)
-        lead.click("#members form button[type=submit]")
+        lead.click("#members details form button[type=submit]")
         lead.wait_for_selector(f"#members td:text('{org.name}')")
 
     for user in (city.officer2, city.partner_rep, partners.csr_rep):
@@ -100,3 +79,61 @@ def test_programme_from_creation_to_realised_item(city, person):
     lead.wait_for_function("() => window.Chart && document.querySelectorAll('canvas.chart').length > 0 && "
                            "[...document.querySelectorAll('canvas.chart')].every(c => window.Chart.getChart(c))")
     assert errors == []
+
+
+def test_two_members_see_each_others_messages_live(city, person):
+    from tests.fixtures.programmes import create_programme
+
+    programme = create_programme(city)
+    url = f"/programmes/{programme.id}#discussion"
+    lead, baznas = person(city.officer), person(city.partner_rep)
+    for page in (lead, baznas):
+        page.goto(page.base + url)
+        page.wait_for_selector("#channel-conn:text('Langsung')")
+    lead.wait_for_selector("#channel-presence:has-text('Ahmad BAZNAS')")
+    lead.fill("#comment-body", "Rapat koordinasi Senin pukul 09.00 di DLH")
+    lead.click("#channel-form button[type=submit]")
+    baznas.wait_for_selector("#channel-messages li:has-text('Rapat koordinasi Senin')")
+    assert "Rina DLH" in baznas.locator("#cmsg-1").inner_text()
+    baznas.fill("#comment-body", "BAZNAS hadir <b>dua orang</b>")
+    baznas.click("#channel-form button[type=submit]")
+    lead.wait_for_selector("#cmsg-2:has-text('BAZNAS hadir <b>dua orang</b>')")  # text, never markup
+    assert lead.locator("#cmsg-2 b").count() == 0
+    assert lead.locator("#channel-messages li").count() == 2 and lead.locator(".flash-success").count() == 0
+    lead.reload()  # stored, not only broadcast
+    lead.wait_for_selector("#cmsg-2")
+    assert lead.locator("#channel-messages li[data-seq]").count() == 2
+
+
+def test_proposal_programme_and_report_pages_fit_a_phone_in_both_languages(city, person):
+    """Wide tables scroll inside their box, state counts and breadcrumbs wrap, a long word wraps:
+    the page itself never scrolls sideways at 390px, in Indonesian or in English."""
+    from collab.extensions import db
+    from collab.programmes import services
+    from collab.programmes.models import CommitmentKind, ProgrammeProposal
+    from tests.fixtures.programmes import create_programme
+    from tests.fixtures.proposals import S, make_proposal
+
+    for state in (S.submitted, S.in_review, S.revision_requested, S.ready_for_council, S.withdrawn):
+        make_proposal(city, state, title=f"Usulan {state.value}")
+    accepted = make_proposal(city, S.accepted, title="Pengelolaan" + "sampah" * 30)
+    programme = create_programme(city, name="Keroyokan" + "x" * 120)
+    programme.proposal_links.append(ProgrammeProposal(proposal_id=accepted.id))
+    commitment = services.add_commitment(city.partner_rep, programme, kind=CommitmentKind.funds, amount=125_000_000)
+    db.session.commit()
+    urls = ["/proposals/", f"/proposals/{accepted.id}", "/proposals/routing", "/programmes/",
+            f"/programmes/{programme.id}", f"/programmes/{programme.id}/edit",
+            f"/programmes/milestones/{programme.milestones[0].id}/edit", "/dashboard", "/evaluation"]
+    admin = person(city.admin)
+    for lang in ("id", "en"):
+        if lang == "en":
+            admin.select_option("#lang-select", "en")
+            admin.click(".lang-switch button")
+            admin.wait_for_selector("html[lang=en]")
+        for url in urls:
+            admin.goto(admin.base + url)
+            assert admin.evaluate("document.documentElement.lang") == lang
+            assert admin.evaluate("document.documentElement.scrollWidth") <= 390, (lang, url)
+    partner = person(city.partner_rep)
+    partner.goto(partner.base + f"/programmes/commitments/{commitment.id}/edit")
+    assert partner.evaluate("document.documentElement.scrollWidth") <= 390

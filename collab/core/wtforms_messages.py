@@ -1,0 +1,51 @@
+"""WTForms' built-in validation messages, listed so that `flask i18n update` extracts them into
+the foundation catalogue (WTForms ships no Indonesian). Never called: the strings only need to
+be seen by the extractor; collab.core.forms.Form looks them up at run time."""
+from flask_babel import gettext, ngettext
+
+
+def _messages():  # pragma: no cover - for the extractor only
+    return [
+        gettext("Field must be equal to %(other_name)s."),
+        ngettext("Field must be at least %(min)d character long.",
+                 "Field must be at least %(min)d characters long.", 1),
+        ngettext("Field cannot be longer than %(max)d character.",
+                 "Field cannot be longer than %(max)d characters.", 1),
+        ngettext("Field must be exactly %(max)d character long.",
+                 "Field must be exactly %(max)d characters long.", 1),
+        gettext("Field must be between %(min)d and %(max)d characters long."),
+        gettext("Number must be at least %(min)s."),
+        gettext("Number must be at most %(max)s."),
+        gettext("Number must be between %(min)s and %(max)s."),
+        gettext("Date must be at least %(min)s."),
+        gettext("Date must be at most %(max)s."),
+        gettext("Date must be between %(min)s and %(max)s."),
+        gettext("This field is required."),
+        gettext("Invalid input."),
+        gettext("Invalid email address."),
+        gettext("Invalid URL."),
+        gettext("Invalid value, must be one of: %(values)s."),
+        gettext("Invalid value, can't be any of: %(values)s."),
+        gettext("This field cannot be edited."),
+        gettext("This field is disabled and cannot have a value."),
+        gettext("Invalid CSRF Token."),
+        gettext("CSRF token missing."),
+        gettext("CSRF failed."),
+        gettext("CSRF token expired."),
+        gettext("The CSRF token is missing."),
+        gettext("The CSRF token is invalid."),
+        gettext("The CSRF token has expired."),
+        gettext("Invalid Choice: could not coerce."),
+        gettext("Not a valid choice."),
+        gettext("Invalid choice(s): one or more data inputs could not be coerced."),
+        ngettext("'%(value)s' is not a valid choice for this field.",
+                 "'%(value)s' are not valid choices for this field.", 1),
+        gettext("Not a valid datetime value."),
+        gettext("Not a valid date value."),
+        gettext("Not a valid time value."),
+        gettext("Not a valid integer value."),
+        gettext("Not a valid decimal value."),
+        gettext("Not a valid float value."),
+        gettext("File does not have an approved extension: {extensions}"),
+        gettext("File must be between {min_size} and {max_size} bytes."),
+    ]
