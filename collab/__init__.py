@@ -83,9 +83,12 @@ def create_app(config: dict | type | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=origins or None,
         manage_session=False,
     )
+    from collab.core import sockets
+    sockets.init_app(app)  # the socket directory: in Redis when the message queue joins processes
 
     from collab import cli, errors, security, templating
     templating.init_app(app)

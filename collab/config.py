@@ -50,6 +50,9 @@ class Config:
 
     SOCKETIO_ASYNC_MODE = "threading"
     SOCKETIO_MESSAGE_QUEUE: str | None = None
+    # the Redis channel (and key prefix of the socket directory): deployments sharing one Redis
+    # (e.g. staging and production) need different names, or they hear each other's rooms
+    SOCKETIO_CHANNEL = "rembuk"
     SOCKETIO_CORS_ALLOWED_ORIGINS: list[str] = []  # same origin only unless configured
     SOCKET_RATE_LIMIT = (20, 10)  # events per seconds, per user
 
@@ -95,6 +98,7 @@ _ENV_OVERRIDES = {
     "REDIS_URL": "REDIS_URL",
     "SOCKETIO_MESSAGE_QUEUE": "SOCKETIO_MESSAGE_QUEUE",
     "SOCKETIO_ASYNC_MODE": "SOCKETIO_ASYNC_MODE",
+    "SOCKETIO_CHANNEL": "SOCKETIO_CHANNEL",
     "MAIL_SERVER": "MAIL_SERVER",
     "MAIL_PORT": "MAIL_PORT",
     "MAIL_USERNAME": "MAIL_USERNAME",

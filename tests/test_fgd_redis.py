@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,11 @@ with app.app_context():
     fgd = create_fgd(city, invite=[city.rt_head, city.rt_head2], live=True)
     _, a = create_api_token(city.rt_head, 'a')
     _, b = create_api_token(city.rt_head2, 'b')
+    _, admin = create_api_token(city.admin, 'admin')
     db.session.commit()
-    Path(os.environ['SEED_OUT']).write_text(json.dumps({'session_id': fgd.id, 'token_a': a, 'token_b': b}))
+    Path(os.environ['SEED_OUT']).write_text(json.dumps({'session_id': fgd.id, 'token_a': a, 'token_b': b,
+                                                 'token_admin': admin, 'user_a': city.rt_head.id,
+                                                 'user_b': city.rt_head2.id}))
 """
 
 
@@ -73,6 +77,7 @@ class RawSocketIO:
         assert reply.startswith(f"40{namespace},"), reply
         self.events: list[tuple[str, object]] = []
         self.acks: dict[int, object] = {}
+        self.raw: list[str] = []  # other packets, e.g. the server's disconnect `41/fgd,`
         self._ack_id = 0
 
     def _next(self, timeout):
@@ -100,6 +105,8 @@ class RawSocketIO:
                 body = packet[len(prefix.format(3)):]
                 i = body.index("[")
                 self.acks[int(body[:i])] = json.loads(body[i:])[0]
+            else:
+                self.raw.append(packet)
 
     def call(self, event, data, timeout=30):
         self._ack_id += 1
@@ -119,8 +126,10 @@ def two_servers(tmp_path, request):
     gunicorn's gevent worker (the production command in the README)."""
     if not _redis_up():
         pytest.skip(f"no Redis at {REDIS_URL}")
+    channel = f"rembuk-test-{uuid.uuid4().hex}"  # this test's own rooms and socket directory
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}", "REDIS_URL": REDIS_URL,
-           "SOCKETIO_MESSAGE_QUEUE": REDIS_URL, "SECRET_KEY": "two-process-test", "PYTHONPATH": str(ROOT),
+           "SOCKETIO_MESSAGE_QUEUE": REDIS_URL, "SECRET_KEY": "two-process-test",
+           "SOCKETIO_CHANNEL": channel, "PYTHONPATH": str(ROOT),
            "SOCKETIO_ASYNC_MODE": "threading" if request.param == "threading" else "gevent"}
     seed_out = tmp_path / "seeded.json"
     seeded = subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env={**env, "SEED_OUT": str(seed_out)},
@@ -162,6 +171,11 @@ def two_servers(tmp_path, request):
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{channel}:*"):
+            client.delete(key)
 
 
 def test_message_sent_through_b_reaches_a_client_on_a(two_servers):
@@ -179,6 +193,57 @@ def test_message_sent_through_b_reaches_a_client_on_a(two_servers):
             on_a.pump(0.3)
         messages = [payload for name, payload in on_a.events if name == "message"]
         assert [(m["seq"], m["body"]) for m in messages] == [(ack["seq"], "Lewat server B")]
+    finally:
+        on_a.close()
+        on_b.close()
+
+
+def _wait_for(client: RawSocketIO, found, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found():
+            return True
+        client.pump(0.3)
+    return found()
+
+
+def test_presence_and_logouts_span_both_processes(two_servers):
+    """The presence list on A names the person on B; deactivating A's person through B closes
+    A's socket at once (the directory of sockets lives in Redis, the close travels the queue)."""
+    (port_a, port_b), data = two_servers
+    sid = data["session_id"]
+    on_a = RawSocketIO(port_a, "/fgd", {"token": data["token_a"], "session_id": sid})
+    on_b = RawSocketIO(port_b, "/fgd", {"token": data["token_b"], "session_id": sid})
+    try:
+        assert on_a.call("join", {"session_id": sid, "last_seq": 0})["ok"]
+        assert on_b.call("join", {"session_id": sid, "last_seq": 0})["ok"]
+
+        def both_present():
+            lists = [{p["user_id"] for p in payload["people"]} for name, payload in on_a.events if name == "presence"]
+            return bool(lists) and lists[-1] == {data["user_a"], data["user_b"]}
+
+        assert _wait_for(on_a, both_present), on_a.events
+
+        request = urllib.request.Request(f"http://127.0.0.1:{port_b}/api/v1/users/{data['user_a']}/deactivate",
+                                         method="POST", headers={"Authorization": f"Bearer {data['token_admin']}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
+        closed = []
+
+        def a_closed():
+            try:
+                on_a.pump(0.3)
+            except Exception:  # the websocket itself went away
+                closed.append("socket")
+            return bool(closed) or any(p.startswith("41/fgd") for p in on_a.raw)
+
+        assert _wait_for(on_b, a_closed), "A's socket stayed open after its person was deactivated through B"
+
+        def only_b_present():
+            lists = [{p["user_id"] for p in payload["people"]} for name, payload in on_b.events if name == "presence"]
+            return bool(lists) and lists[-1] == {data["user_b"]}
+
+        assert _wait_for(on_b, only_b_present), on_b.events
     finally:
         on_a.close()
         on_b.close()

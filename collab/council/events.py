@@ -12,7 +12,6 @@ Broadcasts leave only after the commit (collab.core.after_commit).
 from __future__ import annotations
 
 from flask import request
-from flask_socketio import join_room, leave_room
 
 from collab.core.after_commit import on_commit
 from collab.core.sockets import SocketRegistry, authenticate, socket_event
@@ -43,8 +42,7 @@ def handler(event: str):
 @handler("join")
 def on_join(user, sitting, data):
     """Watch a sitting: anyone logged in (the sitting page is public)."""
-    join_room(sitting.room)
-    registry.get(request.sid)["rooms"].add(sitting.id)
+    registry.join(sitting.id, sitting.room)
     by_proposal = services.counts(sitting)
     return {"state": sitting.state.value,
             "tallies": [services.tally(sitting, i.proposal_id, by_proposal) for i in sitting.agenda]}
@@ -52,10 +50,7 @@ def on_join(user, sitting, data):
 
 @handler("leave")
 def on_leave(user, sitting, data):
-    leave_room(sitting.room)
-    entry = registry.get(request.sid)
-    if entry:
-        entry["rooms"].discard(sitting.id)
+    registry.leave(sitting.id, sitting.room)
 
 
 def _emit_later(event: str, payload: dict, room: str) -> None:

@@ -16,7 +16,7 @@ import threading
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
-from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room
+from flask_socketio import ConnectionRefusedError, emit
 
 from collab.accounts.models import User
 from collab.core.after_commit import on_commit
@@ -99,8 +99,7 @@ def on_join(user, fgd, data):
     if fgd.status.value == "live" and not services.policy.can_manage_fgd(user, fgd):
         services.record_online_attendance(user, fgd)
     missed = services.messages_after(fgd, last_seq)
-    join_room(fgd.room)
-    registry.get(request.sid)["rooms"].add(fgd.id)
+    registry.join(fgd.id, fgd.room)
     for m in missed:
         emit("message", services.message_payload(m))
     state = {"status": fgd.status.value, "last_seq": fgd.last_seq,
@@ -113,10 +112,7 @@ def on_join(user, fgd, data):
 
 @handler("leave")
 def on_leave(user, fgd, data):
-    leave_room(fgd.room)
-    entry = registry.get(request.sid)
-    if entry:
-        entry["rooms"].discard(fgd.id)
+    registry.leave(fgd.id, fgd.room)
     on_commit(db.session, lambda: _presence(fgd.id))
 
 

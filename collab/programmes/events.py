@@ -11,11 +11,9 @@ hands, polls and moderation).
 """
 from __future__ import annotations
 
-import contextlib
-
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room
+from flask_socketio import ConnectionRefusedError, emit
 from sqlalchemy import select
 
 from collab import permissions as policy
@@ -88,8 +86,7 @@ def on_join(user, programme, data):
     last_seq = data.get("last_seq")
     last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0  # no number a column can't hold
     missed = services.messages_after(programme, last_seq, limit=1000)
-    join_room(room(programme.id))
-    registry.get(request.sid)["rooms"].add(programme.id)
+    registry.join(programme.id, room(programme.id))
     for message in missed:
         emit("message", services.message_payload(message))
     on_commit(db.session, lambda: _presence(programme.id))
@@ -98,10 +95,7 @@ def on_join(user, programme, data):
 
 @handler("leave")
 def on_leave(user, programme, data):
-    leave_room(room(programme.id))
-    entry = registry.get(request.sid)
-    if entry:
-        entry["rooms"].discard(programme.id)
+    registry.leave(programme.id, room(programme.id))
     on_commit(db.session, lambda: _presence(programme.id))
 
 
@@ -116,14 +110,8 @@ def on_send(user, programme, data):
 # -- domain events -> the room, after the commit ----------------------------------------------------
 
 def _close_sockets(programme_id: int, user_ids: set[int]) -> None:
-    """Disconnect this process's sockets of these people that joined the programme's room."""
-    with registry.lock:
-        sids = [sid for sid, entry in registry.sockets.items()
-                if entry["user_id"] in user_ids and programme_id in entry["rooms"]]
-    for sid in sids:
-        with contextlib.suppress(Exception):  # the socket may be gone already
-            socketio.server.disconnect(sid, namespace=NS)
-        registry.drop(sid)
+    """Disconnect the sockets of these people that joined the programme's room (any process)."""
+    registry.disconnect(sid for sid, uid in registry.listeners(programme_id).items() if uid in user_ids)
 
 
 @programme_message_posted.connect
