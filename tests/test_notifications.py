@@ -518,6 +518,26 @@ def test_socket_refuses_anonymous_and_marks_read(city, connect):
     assert sc.emit("read", {"all": True}, namespace=NS, callback=True) == {"ok": True, "unread": 0}
 
 
+
+def test_a_read_anywhere_updates_the_bell_in_every_open_tab(city, connect, client, login_as):
+    """Two tabs and the list page: reading in one clears the count the others show; nobody else hears."""
+    first, *_ = _told(city, 2)
+    tab_1, tab_2, other = connect(city.rt_head), connect(city.rt_head), connect(city.rt_head2)
+    for sc in (tab_1, tab_2, other):
+        sc.get_received(NS)
+
+    def bells(sc):
+        return [e["args"][0]["unread"] for e in sc.get_received(NS) if e["name"] == "unread"]
+
+    assert tab_1.emit("read", {"id": first.id}, namespace=NS, callback=True)["unread"] == 1
+    assert bells(tab_2) == [1]
+    login_as(city.rt_head)
+    client.post("/notifications/read-all")
+    assert bells(tab_1) == [1, 0] and bells(tab_2) == [0]
+    client.post("/notifications/read-all")  # nothing left to read: nothing said
+    assert bells(tab_2) == [] and bells(other) == []
+
+
 # -- WhatsApp -----------------------------------------------------------------------------------------------
 
 def test_whatsapp_share_link_has_indonesian_text_and_absolute_url(app, city):

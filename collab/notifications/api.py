@@ -7,7 +7,6 @@ from marshmallow import Schema, fields, validate
 from collab.core.api import (
     PageArgs,
     PageMeta,
-    ProblemSchema,
     actor,
     make_blueprint,
     page_payload,
@@ -69,7 +68,7 @@ def _prefs_payload(user) -> dict:
 class Notifications(MethodView):
     @blp.arguments(NotificationListQuery, location="query")
     @blp.response(200, NotificationPage)
-    @blp.alt_response(401, schema=ProblemSchema)
+    @blp.problems(401)
     def get(self, args):
         """The caller's notifications, newest first; `unread=true` for unread ones only."""
         require_login()
@@ -81,8 +80,7 @@ class Notifications(MethodView):
 
 @blp.route("/<int:notification_id>/read", methods=["POST"])
 @blp.response(200, NotificationSchema)
-@blp.alt_response(401, schema=ProblemSchema)
-@blp.alt_response(404, schema=ProblemSchema)
+@blp.problems(401, 404)
 def read(notification_id):
     """Mark one of the caller's notifications read (someone else's is 404)."""
     require_login()
@@ -93,7 +91,7 @@ def read(notification_id):
 
 @blp.route("/read-all", methods=["POST"])
 @blp.response(200, ReadAllResult)
-@blp.alt_response(401, schema=ProblemSchema)
+@blp.problems(401)
 def read_all():
     """Mark all of the caller's notifications read."""
     require_login()
@@ -105,7 +103,7 @@ def read_all():
 @blp.route("/preferences")
 class Preferences(MethodView):
     @blp.response(200, PreferencesSchema)
-    @blp.alt_response(401, schema=ProblemSchema)
+    @blp.problems(401)
     def get(self):
         """The caller's e-mail choice per category (their own or their roles' default)."""
         require_login()
@@ -113,8 +111,7 @@ class Preferences(MethodView):
 
     @blp.arguments(PreferencesSchema)
     @blp.response(200, PreferencesSchema)
-    @blp.alt_response(401, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(401, 422)
     def put(self, data):
         """Change e-mail choices: `immediate`, `digest` (daily) or `off` per category."""
         require_login()

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import func, select
 
 from collab.core.after_commit import on_commit
 from collab.extensions import db, socketio
@@ -53,6 +54,18 @@ def payload(message: Message) -> dict:
     return {"unread": message.unread,
             "notification": {"id": n.id, "kind": n.kind, "category": n.category.value, "text": message.text,
                              "url": n.url, "created_at": n.created_at.isoformat()}}
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def push_unread(user) -> None:
+    """After the commit, tell every open tab of this person the new unread count (a read in one
+    tab or over the API clears the bell in the others)."""
+    data, to = {"unread": unread_count(user)}, room(user.id)
+    on_commit(db.session, lambda: socketio.emit("unread", data, to=to, namespace=NAMESPACE))
 
 
 class InAppChannel:

@@ -4,6 +4,8 @@
   person's own room `user:<id>`; nothing else can be joined.
 - Server event `notification`: `{"unread": n, "notification": {id, kind, category, text, url,
   created_at}}`, emitted only after the commit that created it; `text` is in the person's language.
+- Server event `unread`: `{"unread": n}` after the person marked something read anywhere (another
+  tab, the list page, the API), so every open bell shows the same count.
 - Client event `read` `{"id": n}` or `{"all": true}` -> ack `{"ok": true, "unread": n}`.
 """
 from __future__ import annotations

@@ -132,8 +132,7 @@ def list_for(user, unread_only: bool = False, page: int = 1, per_page: int = 20)
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return channels.unread_count(user)
 
 
 def get_notification(actor, notification_id) -> Notification:
@@ -150,6 +149,7 @@ def mark_read(actor, notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.flush()
+        channels.push_unread(actor)
     return notification
 
 
@@ -160,6 +160,8 @@ def mark_all_read(actor) -> int:
         Notification.user_id == actor.id, Notification.read_at.is_(None)).values(read_at=utcnow())
         .execution_options(synchronize_session=False))
     db.session.flush()
+    if result.rowcount:
+        channels.push_unread(actor)
     return result.rowcount or 0
 
 

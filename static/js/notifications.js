@@ -72,6 +72,7 @@
   var socket = io("/notifications", { reconnectionDelayMax: 10000 });
   socket.on("connect", function () { bell.setAttribute("data-live", "1"); });
   socket.on("disconnect", function () { bell.removeAttribute("data-live"); });
+  socket.on("unread", function (data) { setUnread(data.unread); });  // read in another tab
   socket.on("notification", function (data) {
     setUnread(data.unread);
     if (data.notification) {

@@ -73,3 +73,20 @@ def test_live_item_on_the_empty_list_opens_and_marks_read_and_long_titles_wrap_i
     page.goto(page.base + "/notifications/")
     assert page.locator("#notification-list li.read").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_reading_in_one_tab_clears_the_bell_in_the_other(city, page):
+    proposal = make_proposal(city, ProposalState.submitted)
+    proposals.add_comment(city.officer, proposal, "Lokasinya di mana?")
+    db.session.commit()
+    browser_login(page, city.rt_head.email, PASSWORD)
+    page.wait_for_selector("#notification-bell[data-live='1']")
+    assert page.inner_text("#notification-count") == "1"
+
+    other_tab = page.context.new_page()
+    other_tab.goto(page.base + "/notifications/")
+    other_tab.locator("form[action$='/read-all'] button").click()
+    other_tab.wait_for_selector("#notification-count.is-zero", state="attached")
+    page.wait_for_selector("#notification-count.is-zero", state="attached")  # no reload in the first tab
+    assert page.inner_text("#notification-count") == "0"
+    other_tab.close()
