@@ -14,7 +14,6 @@ from collab.areas.models import Area
 from collab.core.api import (
     PageArgs,
     PageMeta,
-    ProblemSchema,
     actor,
     make_blueprint,
     page_payload,
@@ -111,7 +110,7 @@ def _roles(data):
 
 @blp.route("/me")
 @blp.response(200, UserSchema)
-@blp.alt_response(403, schema=ProblemSchema)
+@blp.problems(403)
 def me():
     """The calling user."""
     require_login()
@@ -139,7 +138,7 @@ class Tokens(MethodView):
 
 @blp.route("/me/tokens/<int:token_id>", methods=["DELETE"])
 @blp.response(204)
-@blp.alt_response(404, schema=ProblemSchema)
+@blp.problems(404)
 def revoke_token(token_id):
     """Revoke one of the caller's tokens."""
     require_login()
@@ -154,7 +153,7 @@ def revoke_token(token_id):
 class Users(MethodView):
     @blp.arguments(UserQuery, location="query")
     @blp.response(200, UserPage)
-    @blp.alt_response(403, schema=ProblemSchema)
+    @blp.problems(403)
     def get(self, args):
         """All accounts, paginated, optionally by role (admin)."""
         _admin()
@@ -165,7 +164,7 @@ class Users(MethodView):
 
     @blp.arguments(UserSchema)
     @blp.response(201, UserSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(422)
     def post(self, data):
         """Create an account (admin); hand over an activation link from /users/{id}/links."""
         _admin()
@@ -179,7 +178,7 @@ class Users(MethodView):
 @blp.route("/users/<int:user_id>")
 class UserResource(MethodView):
     @blp.response(200, UserSchema)
-    @blp.alt_response(403, schema=ProblemSchema)
+    @blp.problems(403)
     def get(self, user_id):
         """One account (admin, or the user themself)."""
         require_login()
@@ -190,7 +189,7 @@ class UserResource(MethodView):
 
     @blp.arguments(UserSchema)
     @blp.response(200, UserSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(422)
     def put(self, data, user_id):
         """Replace name, contact, roles and organisation (admin)."""
         _admin()
@@ -237,7 +236,7 @@ def make_link(args, user_id):
 
 @blp.route("/users/import", methods=["POST"])
 @blp.response(201, ImportedSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(422)
 def import_users():
     """Import accounts from CSV (admin): multipart `file` or a text/csv body. All or nothing;
     a 422 lists every bad row with its line number. Returns each account's activation link."""
@@ -253,7 +252,7 @@ def import_users():
 @blp.route("/offices/<int:area_id>/head", methods=["POST"])
 @blp.arguments(OfficeHeadSchema)
 @blp.response(201, TermSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(409)
 def change_head(data, area_id):
     """Record a new head for an RT/RW office (admin); the current term ends the day before."""
     _admin()

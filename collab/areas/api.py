@@ -12,7 +12,6 @@ from collab.areas.services import create_area, import_areas_csv
 from collab.core.api import (
     PageArgs,
     PageMeta,
-    ProblemSchema,
     actor,
     make_blueprint,
     page_payload,
@@ -61,8 +60,7 @@ class Areas(MethodView):
 
     @blp.arguments(AreaSchema)
     @blp.response(201, AreaSchema)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(403, 422)
     def post(self, data):
         """Create an area under its parent (admin)."""
         require_login()
@@ -74,7 +72,7 @@ class Areas(MethodView):
 
 @blp.route("/<int:area_id>")
 @blp.response(200, AreaSchema)
-@blp.alt_response(404, schema=ProblemSchema)
+@blp.problems(404)
 def get_area(area_id):
     """One area (public)."""
     return db.get_or_404(Area, area_id)
@@ -82,7 +80,7 @@ def get_area(area_id):
 
 @blp.route("/import", methods=["POST"])
 @blp.response(201, ImportResult)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(422)
 def import_areas():
     """Import areas from CSV (admin). Send the file as multipart field `file` or as a text/csv body.
     All or nothing: a 422 lists every bad row with its line number."""

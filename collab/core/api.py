@@ -34,10 +34,25 @@ def page_payload(pagination, items_key: str = "items") -> dict:
                      "total": pagination.total, "pages": pagination.pages}}
 
 
-def make_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> Blueprint:
+class ApiBlueprint(Blueprint):
+    """A flask-smorest Blueprint that documents the domain's refusals in one line."""
+
+    def problems(self, *statuses: int, descriptions: dict[int, str] | None = None):
+        """`@blp.problems(403, 409, 422)`: the same as one `@blp.alt_response(status, schema=ProblemSchema)`
+        per status, stacked in that order; `descriptions` optionally names a status's meaning."""
+        descriptions = descriptions or {}
+
+        def decorator(func):
+            for status in reversed(statuses):
+                func = self.alt_response(status, schema=ProblemSchema, description=descriptions.get(status))(func)
+            return func
+        return decorator
+
+
+def make_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> ApiBlueprint:
     """A versioned API blueprint. Browser sessions may call it too, but then unsafe methods
     must carry the CSRF token (X-CSRFToken); token clients are exempt (no ambient credential)."""
-    blp = Blueprint(f"api_{name}", import_name, url_prefix=f"/api/v1{url_prefix}", description=description)
+    blp = ApiBlueprint(f"api_{name}", import_name, url_prefix=f"/api/v1{url_prefix}", description=description)
 
     @blp.before_request
     def _csrf_for_sessions():

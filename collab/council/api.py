@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from collab import permissions as policy
 from collab.accounts.models import User
-from collab.core.api import PageArgs, ProblemSchema, actor, make_blueprint, page_payload, require_login
+from collab.core.api import PageArgs, actor, make_blueprint, page_payload, require_login
 from collab.core.errors import NotFound, ValidationFailed
 from collab.council import chain, services
 from collab.council.models import Choice, Sitting
@@ -167,8 +167,7 @@ class Sittings(MethodView):
 
     @blp.arguments(SittingSchema)
     @blp.response(201, SittingDetailSchema)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(403, 422)
     def post(self, data):
         """Convene a sitting (the admin): agenda of ready proposals, quorum, majority rule, ballot and tally settings."""
         require_login()
@@ -185,7 +184,7 @@ class Sittings(MethodView):
 
 @blp.route("/sittings/<int:sitting_id>")
 @blp.response(200, SittingDetailSchema)
-@blp.alt_response(404, schema=ProblemSchema)
+@blp.problems(404)
 def get_sitting(sitting_id):
     """A sitting with its agenda, tallies (as the sitting allows), results and, for closed open-ballot sittings, names."""
     return _detail(_sitting(sitting_id))
@@ -193,8 +192,7 @@ def get_sitting(sitting_id):
 
 @blp.route("/sittings/<int:sitting_id>/open", methods=["POST"])
 @blp.response(200, SittingDetailSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(403, 409)
 def open_vote(sitting_id):
     """Open the vote window (the admin); agenda proposals move to voting."""
     require_login()
@@ -206,8 +204,7 @@ def open_vote(sitting_id):
 
 @blp.route("/sittings/<int:sitting_id>/close", methods=["POST"])
 @blp.response(200, SittingDetailSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(403, 409)
 def close_vote(sitting_id):
     """Close the vote (the admin); results are computed by the rule set, chained and final."""
     require_login()
@@ -226,8 +223,7 @@ def _agenda_proposal(sitting, proposal_id):
 
 @blp.route("/sittings/<int:sitting_id>/proposals/<int:proposal_id>/packet")
 @blp.response(200, PacketSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(404, schema=ProblemSchema)
+@blp.problems(403, 404)
 def packet(sitting_id, proposal_id):
     """The review packet (the admin and seated members), with the caller's current ballot."""
     require_login()
@@ -260,9 +256,7 @@ def packet(sitting_id, proposal_id):
 @blp.route("/sittings/<int:sitting_id>/proposals/<int:proposal_id>/ballot", methods=["POST"])
 @blp.arguments(BallotInSchema)
 @blp.response(200, BallotOutSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(403, 409, 422)
 def cast_ballot(data, sitting_id, proposal_id):
     """Cast or change the caller's ballot, or recuse with a reason (seated members, while open).
     The same ballot twice is refused (409) and changes nothing."""

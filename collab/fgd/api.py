@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from collab import permissions as policy
 from collab.accounts.models import Role, User
 from collab.areas.models import Area
-from collab.core.api import PageArgs, ProblemSchema, actor, make_blueprint, page_payload, require_login
+from collab.core.api import PageArgs, actor, make_blueprint, page_payload, require_login
 from collab.core.errors import NotFound, ValidationFailed
 from collab.extensions import db
 from collab.fgd import services
@@ -143,8 +143,7 @@ class Sessions(MethodView):
 
     @blp.arguments(SessionSchema)
     @blp.response(201, SessionSchema)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(403, 422)
     def post(self, data):
         """Schedule an FGD (OPD officer or admin)."""
         require_login()
@@ -168,16 +167,14 @@ def _save(fgd: FgdSession | None, data: dict) -> FgdSession:
 @blp.route("/sessions/<int:session_id>")
 class SessionItem(MethodView):
     @blp.response(200, SessionSchema)
-    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.problems(404)
     def get(self, session_id: int):
         """One session (public ones for everybody; private ones for participants)."""
         return _visible(session_id)
 
     @blp.arguments(SessionSchema)
     @blp.response(200, SessionSchema)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(409, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(403, 409, 422)
     def put(self, data, session_id: int):
         """Change a scheduled session (its facilitators): every field as when scheduling it;
         `agenda` and `facilitator_ids` replace the current ones. Refused (409) once it has started."""
@@ -199,7 +196,7 @@ class Invitations(MethodView):
 
     @blp.arguments(InviteSchema)
     @blp.response(201, InvitationSchema(many=True))
-    @blp.alt_response(403, schema=ProblemSchema)
+    @blp.problems(403)
     def post(self, data, session_id):
         """Invite persons, a role or the RT/RW heads of an area subtree (facilitators). Returns the new ones."""
         require_login()
@@ -217,7 +214,7 @@ class Invitations(MethodView):
 @blp.route("/sessions/<int:session_id>/rsvp", methods=["POST"])
 @blp.arguments(RsvpSchema)
 @blp.response(200, InvitationSchema)
-@blp.alt_response(403, schema=ProblemSchema)
+@blp.problems(403)
 def post_rsvp(data, session_id: int):
     """Answer an invitation: yes, no or maybe."""
     require_login()
@@ -229,7 +226,7 @@ def post_rsvp(data, session_id: int):
 @blp.route("/sessions/<int:session_id>/check-in", methods=["POST"])
 @blp.arguments(CheckInSchema)
 @blp.response(201, AttendanceSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(422)
 def post_check_in(data, session_id: int):
     """Check in at the venue with the code shown in the room."""
     fgd = _participant(session_id)
@@ -250,7 +247,7 @@ class Messages(MethodView):
 
     @blp.arguments(NewMessageSchema)
     @blp.response(201, MessageSchema)
-    @blp.alt_response(409, schema=ProblemSchema)
+    @blp.problems(409)
     def post(self, data, session_id):
         """Post a message. A retried `client_key` returns the stored message (200, not 201)."""
         fgd = _participant(session_id)
@@ -263,7 +260,7 @@ class Messages(MethodView):
 
 @blp.route("/sessions/<int:session_id>/minutes")
 @blp.response(200, MinutesSchema)
-@blp.alt_response(404, schema=ProblemSchema)
+@blp.problems(404)
 def get_minutes(session_id: int):
     """The minutes: published ones for participants (everybody if public); drafts for facilitators."""
     fgd = _visible(session_id)
@@ -315,8 +312,7 @@ def _managed(session_id: int) -> FgdSession:
 
 @blp.route("/sessions/<int:session_id>/invitations/<int:user_id>", methods=["DELETE"])
 @blp.response(204)
-@blp.alt_response(404, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(404, 409)
 def delete_invitation(session_id: int, user_id: int):
     """Withdraw an invitation (facilitators, before the session ends); the person's room sockets close."""
     fgd = _managed(session_id)
@@ -337,9 +333,7 @@ def get_points(session_id: int):
 @blp.route("/sessions/<int:session_id>/points/<int:message_id>/proposal", methods=["POST"])
 @blp.arguments(PointProposalArgs)
 @blp.response(201, PointProposalSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(403, 409, 422)
 def post_point_proposal(data, session_id: int, message_id: int):
     """Turn a point into a draft proposal of the raiser's RT/RW office, credited to them and
     linked to this FGD (facilitators). 409 when the raiser heads no RT/RW or it is done already."""
@@ -352,8 +346,7 @@ def post_point_proposal(data, session_id: int, message_id: int):
 @blp.route("/sessions/<int:session_id>/action-items", methods=["POST"])
 @blp.arguments(ActionItemArgs)
 @blp.response(201, ActionItemSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(403, 422)
 def post_action_item(data, session_id: int):
     """Record an action item, from a point (`message_id`) or free text (facilitators)."""
     fgd = _managed(session_id)
@@ -364,8 +357,7 @@ def post_action_item(data, session_id: int):
 
 @blp.route("/sessions/<int:session_id>/open", methods=["POST"])
 @blp.response(200, SessionSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(403, 409)
 def post_open(session_id: int):
     """Open the live room of a scheduled session (facilitators)."""
     fgd = _managed(session_id)
@@ -376,8 +368,7 @@ def post_open(session_id: int):
 
 @blp.route("/sessions/<int:session_id>/end", methods=["POST"])
 @blp.response(200, SessionSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(403, 409)
 def post_end(session_id: int):
     """Close the room and end the session (facilitators); nobody can post after this."""
     fgd = _managed(session_id)
@@ -388,7 +379,7 @@ def post_end(session_id: int):
 
 @blp.route("/sessions/<int:session_id>/attendance")
 @blp.response(200, AttendanceSchema(many=True))
-@blp.alt_response(403, schema=ProblemSchema)
+@blp.problems(403)
 def get_attendance(session_id: int):
     """Who attended, in the room (checked in with the code) or online (joined the live room) (facilitators)."""
     return services.attendance(_managed(session_id))
@@ -397,8 +388,7 @@ def get_attendance(session_id: int):
 @blp.route("/sessions/<int:session_id>/minutes", methods=["PUT"])
 @blp.arguments(MinutesInSchema)
 @blp.response(200, MinutesSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(403, 409)
 def put_minutes(data, session_id: int):
     """Write the minutes after the session has ended (facilitators): the given text, or without
     `body` a fresh draft from the session's records."""
@@ -410,8 +400,7 @@ def put_minutes(data, session_id: int):
 
 @blp.route("/sessions/<int:session_id>/minutes/publish", methods=["POST"])
 @blp.response(200, MinutesSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(403, 409)
 def post_minutes_publish(session_id: int):
     """Publish the minutes, once (facilitators): invitees, and everybody for a public FGD, can read them."""
     fgd = _managed(session_id)

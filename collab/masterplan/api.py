@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from collab.core.api import ProblemSchema, actor, make_blueprint, require_login
+from collab.core.api import actor, make_blueprint, require_login
 from collab.core.errors import NotFound, ValidationFailed
 from collab.extensions import db
 from collab.masterplan import services
@@ -79,7 +79,7 @@ def _dimension(code: DimensionCode) -> Dimension:
 
 @blp.route("/")
 @blp.response(200, MasterplanSchema)
-@blp.alt_response(404, schema=ProblemSchema)
+@blp.problems(404)
 def get_masterplan():
     """The active masterplan with its six dimensions (public)."""
     return _plan()
@@ -112,8 +112,7 @@ class Items(MethodView):
 
     @blp.arguments(ItemSchema)
     @blp.response(201, ItemSchema)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(403, 422)
     def post(self, data):
         """Create a masterplan item (admin)."""
         require_login()
@@ -135,15 +134,14 @@ def _item_args(data) -> dict:
 @blp.route("/items/<int:item_id>")
 class ItemResource(MethodView):
     @blp.response(200, ItemSchema)
-    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.problems(404)
     def get(self, item_id):
         """One masterplan item (public)."""
         return db.get_or_404(MasterplanItem, item_id)
 
     @blp.arguments(ItemSchema)
     @blp.response(200, ItemSchema)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(403, 422)
     def put(self, data, item_id):
         """Replace an item's fields (admin)."""
         require_login()
@@ -155,7 +153,7 @@ class ItemResource(MethodView):
 @blp.route("/items/<int:item_id>/realise", methods=["POST"])
 @blp.arguments(RealiseSchema)
 @blp.response(200, ItemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(409)
 def realise_item(data, item_id):
     """Mark an item realised with date and evidence note (admin). 409 if already realised."""
     require_login()
@@ -168,7 +166,7 @@ def realise_item(data, item_id):
 @blp.route("/items/<int:item_id>/unrealise", methods=["POST"])
 @blp.arguments(UnrealiseSchema)
 @blp.response(200, ItemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(409)
 def unrealise_item(data, item_id):
     """Withdraw a realisation mark with a reason (admin)."""
     require_login()

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from collab.core.api import ProblemSchema, actor, make_blueprint, require_login
+from collab.core.api import actor, make_blueprint, require_login
 from collab.extensions import db
 from collab.orgs.models import Organisation, OrgKind, PartnerType
 from collab.orgs.services import save_organisation
@@ -40,8 +40,7 @@ class Organisations(MethodView):
 
     @blp.arguments(OrganisationSchema)
     @blp.response(201, OrganisationSchema)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(403, 422)
     def post(self, data):
         """Create an organisation (admin)."""
         require_login()
@@ -53,15 +52,14 @@ class Organisations(MethodView):
 @blp.route("/<int:org_id>")
 class OrganisationItem(MethodView):
     @blp.response(200, OrganisationSchema)
-    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.problems(404)
     def get(self, org_id):
         """One organisation (public)."""
         return db.get_or_404(Organisation, org_id)
 
     @blp.arguments(OrganisationSchema)
     @blp.response(200, OrganisationSchema)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(403, 422)
     def put(self, data, org_id):
         """Replace an organisation's fields (admin)."""
         require_login()

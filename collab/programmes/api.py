@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from collab import permissions as policy
-from collab.core.api import PageArgs, ProblemSchema, actor, make_blueprint, page_payload, require_login
+from collab.core.api import PageArgs, actor, make_blueprint, page_payload, require_login
 from collab.core.errors import NotFound, ValidationFailed
 from collab.extensions import db
 from collab.masterplan.models import DimensionCode, MasterplanItem
@@ -169,8 +169,7 @@ class Programmes(MethodView):
 
     @blp.arguments(ProgrammeSchema)
     @blp.response(201, ProgrammeDetailSchema)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(403, 422)
     def post(self, data):
         """Create a draft programme (OPD officers for their own OPD; the admin for any)."""
         require_login()
@@ -186,16 +185,14 @@ class Programmes(MethodView):
 @blp.route("/<int:programme_id>")
 class ProgrammeOne(MethodView):
     @blp.response(200, ProgrammeDetailSchema)
-    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.problems(404)
     def get(self, programme_id):
         """One programme with members, commitments and milestones; progress computed on read."""
         return _programme(programme_id)
 
     @blp.arguments(ProgrammeEditSchema)
     @blp.response(200, ProgrammeDetailSchema)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(409, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(403, 409, 422)
     def put(self, data, programme_id):
         """Change name, goal, dimension, dates, linked masterplan items and accepted proposals
         (the lead and co-owner OPDs, the admin; not once completed). The list fields replace the links."""
@@ -214,8 +211,7 @@ class ProgrammeOne(MethodView):
 @blp.route("/<int:programme_id>/members", methods=["POST"])
 @blp.arguments(ProgrammeInviteSchema)
 @blp.response(201, ProgrammeMemberSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(403, 409)
 def invite_member(data, programme_id):
     """Invite a co-owner OPD or a partner (the lead OPD or the admin)."""
     require_login()
@@ -227,7 +223,7 @@ def invite_member(data, programme_id):
 @blp.route("/members/<int:member_id>/respond", methods=["POST"])
 @blp.arguments(ProgrammeRespondSchema)
 @blp.response(200, ProgrammeMemberSchema)
-@blp.alt_response(403, schema=ProblemSchema)
+@blp.problems(403)
 def respond(data, member_id):
     """Accept or decline an invitation (people of the invited organisation)."""
     require_login()
@@ -240,8 +236,7 @@ def respond(data, member_id):
 @blp.route("/<int:programme_id>/commitments", methods=["POST"])
 @blp.arguments(ProgrammeCommitmentSchema)
 @blp.response(201, ProgrammeCommitmentSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(403, 422)
 def add_commitment(data, programme_id):
     """Record a commitment of the caller's own organisation (accepted members)."""
     require_login()
@@ -253,8 +248,7 @@ def add_commitment(data, programme_id):
 @blp.route("/commitments/<int:commitment_id>", methods=["PUT"])
 @blp.arguments(ProgrammeCommitmentSchema)
 @blp.response(200, ProgrammeCommitmentSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(403, 422)
 def update_commitment(data, commitment_id):
     """Change a pledge: only the pledging organisation; 403 for anyone else."""
     require_login()
@@ -267,8 +261,7 @@ def update_commitment(data, commitment_id):
 @blp.route("/commitments/<int:commitment_id>/fulfil", methods=["POST"])
 @blp.arguments(ProgrammeFulfilSchema)
 @blp.response(200, ProgrammeCommitmentSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(403, 422)
 def fulfil_commitment(data, commitment_id):
     """Record fulfilment with evidence (the pledging organisation)."""
     require_login()
@@ -281,8 +274,7 @@ def fulfil_commitment(data, commitment_id):
 @blp.route("/<int:programme_id>/milestones", methods=["POST"])
 @blp.arguments(ProgrammeMilestoneSchema)
 @blp.response(201, ProgrammeMilestoneSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(403, 422)
 def add_milestone(data, programme_id):
     """Add a milestone (lead and co-owner OPDs, the admin)."""
     require_login()
@@ -295,8 +287,7 @@ def add_milestone(data, programme_id):
 @blp.route("/milestones/<int:milestone_id>/complete", methods=["POST"])
 @blp.arguments(ProgrammeCompleteSchema)
 @blp.response(200, ProgrammeMilestoneSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(403, 409)
 def complete_milestone(data, milestone_id):
     """Mark a milestone done with evidence (a link or a note)."""
     require_login()
@@ -308,8 +299,7 @@ def complete_milestone(data, milestone_id):
 
 @blp.route("/members/<int:member_id>", methods=["DELETE"])
 @blp.response(204)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(403, 409)
 def remove_member(member_id):
     """End a co-owner's or partner's membership (the lead OPD, the admin, or the organisation itself).
     Its people's discussion sockets are closed; its commitments stay on record."""
@@ -354,9 +344,7 @@ def _upload(storage) -> Upload | None:
 @blp.arguments(ProgrammeCompleteSchema, location="form")
 @blp.arguments(EvidenceFileIn, location="files")
 @blp.response(200, ProgrammeMilestoneSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(403, 409, 422)
 def complete_milestone_upload(data, files, milestone_id):
     """Mark a milestone done with an evidence file (multipart/form-data), a link or a note."""
     require_login()
@@ -370,9 +358,7 @@ def complete_milestone_upload(data, files, milestone_id):
 @blp.arguments(ProgrammeFulfilSchema, location="form")
 @blp.arguments(EvidenceFileIn, location="files")
 @blp.response(200, ProgrammeCommitmentSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(403, 409, 422)
 def fulfil_commitment_upload(data, files, commitment_id):
     """Record fulfilment with an evidence file (multipart/form-data), a link or a note (the pledging organisation)."""
     require_login()
@@ -386,8 +372,7 @@ def fulfil_commitment_upload(data, files, commitment_id):
 @blp.arguments(UpdateIn, location="form")
 @blp.arguments(PhotoIn, location="files")
 @blp.response(201, UpdateOut)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(403, 422)
 def post_update(data, files, programme_id):
     """Post to the updates feed (members, the admin) with an optional photo (multipart/form-data)."""
     require_login()
@@ -437,7 +422,7 @@ def _member_programme(programme_id: int) -> Programme:
 class Messages(MethodView):
     @blp.arguments(MessagesQuery, location="query")
     @blp.response(200, MessagesPage)
-    @blp.alt_response(403, schema=ProblemSchema)
+    @blp.problems(403)
     def get(self, args, programme_id):
         """The discussion history after a seq, oldest first (members and the admin)."""
         programme = _member_programme(programme_id)
@@ -446,8 +431,7 @@ class Messages(MethodView):
 
     @blp.arguments(MessageIn)
     @blp.response(201, MessageOut)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(403, 422)
     def post(self, data, programme_id):
         """Post to the discussion (members); broadcast live to the channel after the commit.
         A retry with the same client_key answers 200 with the stored message."""
@@ -465,9 +449,7 @@ class RealiseIn(Schema):
 
 @blp.route("/<int:programme_id>/start", methods=["POST"])
 @blp.response(200, ProgrammeDetailSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@blp.problems(403, 409, 422)
 def start_programme(programme_id):
     """Draft -> running (the lead OPD, the admin); refused without milestones (a weight sum of zero)."""
     require_login()
@@ -480,8 +462,7 @@ def start_programme(programme_id):
 @blp.route("/<int:programme_id>/realise", methods=["POST"])
 @blp.arguments(RealiseIn)
 @blp.response(200, ProgrammeDetailSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(403, 409)
 def realise(data, programme_id):
     """Complete the programme and mark its masterplan items realised: every milestone must be done
     and evidenced (the lead OPD, the admin)."""
@@ -496,9 +477,7 @@ def realise(data, programme_id):
 class MilestoneOne(MethodView):
     @blp.arguments(ProgrammeMilestoneSchema)
     @blp.response(200, ProgrammeMilestoneSchema)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(409, schema=ProblemSchema)
-    @blp.alt_response(422, schema=ProblemSchema)
+    @blp.problems(403, 409, 422)
     def put(self, data, milestone_id):
         """Change title, weight, due date, owner (the lead and co-owner OPDs, the admin)."""
         require_login()
@@ -510,8 +489,7 @@ class MilestoneOne(MethodView):
         return item
 
     @blp.response(204)
-    @blp.alt_response(403, schema=ProblemSchema)
-    @blp.alt_response(409, schema=ProblemSchema)
+    @blp.problems(403, 409)
     def delete(self, milestone_id):
         """Remove a milestone that is not done; a running programme keeps at least one."""
         require_login()
@@ -523,8 +501,7 @@ class MilestoneOne(MethodView):
 
 @blp.route("/milestones/<int:milestone_id>/start", methods=["POST"])
 @blp.response(200, ProgrammeMilestoneSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(409, schema=ProblemSchema)
+@blp.problems(403, 409)
 def start_milestone(milestone_id):
     """Planned -> in progress (milestone editors and the owner organisation)."""
     require_login()

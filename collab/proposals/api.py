@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import selectinload
 
 from collab import permissions as policy
-from collab.core.api import PageArgs, ProblemSchema, actor, make_blueprint, page_payload, require_login
+from collab.core.api import PageArgs, actor, make_blueprint, page_payload, require_login
 from collab.core.errors import NotFound
 from collab.extensions import db
 from collab.masterplan.models import DimensionCode
@@ -233,14 +233,9 @@ class _Args:
         return type(value) if type is not None and value is not None else value
 
 
-ERRORS = [(403, "not allowed"), (404, "not found or not visible"), (409, "illegal in the current state"),
-          (422, "invalid input")]
-
-
-def _problems(fn):
-    for status, description in ERRORS:
-        fn = blp.alt_response(status, schema=ProblemSchema, description=description)(fn)
-    return fn
+ERRORS = {403: "not allowed", 404: "not found or not visible", 409: "illegal in the current state",
+          422: "invalid input"}
+_problems = blp.problems(*ERRORS, descriptions=ERRORS)
 
 
 @blp.route("/")

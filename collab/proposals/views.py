@@ -12,6 +12,7 @@ from collab import permissions as policy
 from collab.areas.models import Area, AreaLevel
 from collab.core.errors import NotFound, ValidationFailed
 from collab.core.forms import apply_errors
+from collab.core.views import flash_invalid, form_action
 from collab.extensions import db
 from collab.masterplan.models import DimensionCode
 from collab.orgs.models import Organisation, OrgKind
@@ -233,10 +234,6 @@ def _back(proposal: Proposal):
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 
-def _invalid(form) -> None:
-    flash(" ".join(str(e) for errors in form.errors.values() for e in errors) or _("Some values are invalid."), "error")
-
-
 @bp.post("/<int:proposal_id>/submit")
 @login_required
 def submit(proposal_id: int):
@@ -244,7 +241,7 @@ def submit(proposal_id: int):
     policy.require(policy.can_submit_proposal(current_user, proposal), _("Only the proposing RT/RW office may submit it."))
     form = SubmitForm()
     if not form.validate_on_submit():
-        _invalid(form)
+        flash_invalid(form)
         return _back(proposal)
     if not form.confirmed.data:
         # one last look for the same idea elsewhere, before a copy is filed
@@ -270,13 +267,8 @@ def submit(proposal_id: int):
 def withdraw(proposal_id: int):
     proposal = load_visible(proposal_id)
     form = NoteForm()
-    if form.validate_on_submit():
-        services.withdraw_proposal(current_user, proposal, form.note.data or "")
-        db.session.commit()
-        flash(_("The proposal was withdrawn."), "success")
-    else:
-        _invalid(form)
-    return _back(proposal)
+    return form_action(form, lambda: services.withdraw_proposal(current_user, proposal, form.note.data or ""),
+                       _("The proposal was withdrawn."), _back(proposal))
 
 
 @bp.post("/<int:proposal_id>/assign")
@@ -286,13 +278,10 @@ def assign(proposal_id: int):
     policy.require(policy.can_assign_proposal(current_user, proposal), _("Only the secretariat assigns proposals."))
     form = AssignForm()
     form.opd.choices = [(o.id, o.name) for o in _opds()]
-    if form.validate_on_submit():
+
+    def call():
         services.assign_proposal(current_user, proposal, db.session.get(Organisation, form.opd.data), form.note.data or "")
-        db.session.commit()
-        flash(_("Assigned to %(opd)s.", opd=proposal.assigned_opd.name), "success")
-    else:
-        _invalid(form)
-    return _back(proposal)
+    return form_action(form, call, lambda: _("Assigned to %(opd)s.", opd=proposal.assigned_opd.name), _back(proposal))
 
 
 @bp.post("/<int:proposal_id>/start-review")
@@ -300,13 +289,8 @@ def assign(proposal_id: int):
 def start_review(proposal_id: int):
     proposal = load_visible(proposal_id)
     form = NoteForm()
-    if form.validate_on_submit():
-        services.start_review(current_user, proposal, form.note.data or "")
-        db.session.commit()
-        flash(_("The review has started."), "success")
-    else:
-        _invalid(form)
-    return _back(proposal)
+    return form_action(form, lambda: services.start_review(current_user, proposal, form.note.data or ""),
+                       _("The review has started."), _back(proposal))
 
 
 @bp.route("/<int:proposal_id>/review", methods=["GET", "POST"])
@@ -335,13 +319,8 @@ def review(proposal_id: int):
 def endorse(proposal_id: int):
     proposal = load_visible(proposal_id)
     form = EndorseForm()
-    if form.validate_on_submit():
-        services.endorse_proposal(current_user, proposal, form.note.data or "")
-        db.session.commit()
-        flash(_("Your office now endorses this proposal."), "success")
-    else:
-        _invalid(form)
-    return _back(proposal)
+    return form_action(form, lambda: services.endorse_proposal(current_user, proposal, form.note.data or ""),
+                       _("Your office now endorses this proposal."), _back(proposal))
 
 
 @bp.post("/<int:proposal_id>/comments")
@@ -359,7 +338,7 @@ def comment(proposal_id: int):
         page = before // COMMENTS_PER_PAGE + 1
         return redirect(url_for("proposals.detail", proposal_id=proposal.id, page=page if page > 1 else None,
                                 _anchor=f"comment-{comment.id}"))
-    _invalid(form)
+    flash_invalid(form)
     return redirect(url_for("proposals.detail", proposal_id=proposal.id, _anchor="comments"))
 
 
@@ -369,13 +348,9 @@ def hide_comment(comment_id: int):
     comment = db.get_or_404(Comment, comment_id)
     policy.require(policy.can_hide_proposal_comment(current_user, comment), _("Only the secretariat hides comments."))
     form = HideCommentForm()
-    if form.validate_on_submit():
-        services.hide_comment(current_user, comment, form.reason.data)
-        db.session.commit()
-        flash(_("The comment is hidden."), "success")
-    else:
-        _invalid(form)
-    return redirect(url_for("proposals.detail", proposal_id=comment.proposal_id, _anchor="comments"))
+    return form_action(form, lambda: services.hide_comment(current_user, comment, form.reason.data),
+                       _("The comment is hidden."),
+                       redirect(url_for("proposals.detail", proposal_id=comment.proposal_id, _anchor="comments")))
 
 
 @bp.post("/<int:proposal_id>/merge")
@@ -395,7 +370,7 @@ def merge(proposal_id: int):
         db.session.commit()
         flash(_("Merged into proposal #%(id)d.", id=survivor.id), "success")
     else:
-        _invalid(form)
+        flash_invalid(form)
     return _back(proposal)
 
 
@@ -448,7 +423,7 @@ def upload(proposal_id: int):
             db.session.commit()
             flash(_("File attached."), "success")
     else:
-        _invalid(form)
+        flash_invalid(form)
     return redirect(url_for("proposals.detail", proposal_id=proposal.id, _anchor="attachments"))
 
 
@@ -483,13 +458,8 @@ def delete_attachment(attachment_id: int):
 def carry_over(proposal_id: int):
     proposal = load_visible(proposal_id)
     form = NoteForm()
-    if form.validate_on_submit():
-        services.carry_over_proposal(current_user, proposal, form.note.data or "")
-        db.session.commit()
-        flash(_("Carried over to the %(year)d cycle.", year=proposal.year), "success")
-    else:
-        _invalid(form)
-    return _back(proposal)
+    return form_action(form, lambda: services.carry_over_proposal(current_user, proposal, form.note.data or ""),
+                       lambda: _("Carried over to the %(year)d cycle.", year=proposal.year), _back(proposal))
 
 
 @bp.post("/<int:proposal_id>/recommend")
@@ -497,10 +467,5 @@ def carry_over(proposal_id: int):
 def recommend(proposal_id: int):
     proposal = load_visible(proposal_id)
     form = RecommendationForm()
-    if form.validate_on_submit():
-        services.recommend_proposal(current_user, proposal, form.body.data)
-        db.session.commit()
-        flash(_("Recommendation saved."), "success")
-    else:
-        _invalid(form)
-    return _back(proposal)
+    return form_action(form, lambda: services.recommend_proposal(current_user, proposal, form.body.data),
+                       _("Recommendation saved."), _back(proposal))
