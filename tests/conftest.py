@@ -68,15 +68,21 @@ def app():
     return app
 
 
+# PostgreSQL: DELETE plus restarting the sequences that moved is ten times faster than TRUNCATE
+# on tables this small (TRUNCATE makes new files for every table: ~0.2 s per test, minutes per run)
+_RESTART_USED_SEQUENCES = """DO $$ DECLARE s record; BEGIN
+  FOR s IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL LOOP
+    EXECUTE format('ALTER SEQUENCE %I RESTART', s.sequencename);
+  END LOOP; END $$"""
+
+
 def _empty_tables() -> None:
-    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    """Every table emptied, children first, ids starting again at 1 (as on SQLite)."""
     with _db.engine.begin() as conn:
+        for t in reversed(_db.metadata.sorted_tables):
+            conn.execute(t.delete())
         if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for t in tables:
-                conn.execute(t.delete())
+            conn.execute(text(_RESTART_USED_SEQUENCES))
 
 
 @pytest.fixture(autouse=True)
