@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from collab.core.errors import DomainError
 from collab.extensions import db
@@ -60,12 +61,28 @@ def _stringify(value):
     return value if isinstance(value, (int, float, bool, type(None))) else str(value)
 
 
+def _answers_get(path: str) -> bool:
+    try:
+        current_app.url_map.bind(request.host).match(path, method="GET")
+    except RequestRedirect:  # e.g. the missing trailing slash: the page is there
+        return True
+    except HTTPException:  # 404, or 405: a form's POST-only address
+        return False
+    return True
+
+
 def safe_back(default: str | None = None) -> str:
-    """The referring page if it is ours, for redirect-after-refusal."""
+    """The referring page if it is ours, for redirect-after-refusal. A form refused with errors is
+    shown again at its POST-only address (e.g. `/programmes/4/milestones`); going "back" there
+    would be a 405, so the nearest page above it that can be shown is used (`/programmes/4`)."""
     ref = request.referrer or ""
     parts = urlsplit(ref)
-    if ref and parts.netloc == request.host and parts.path != request.path and local_path(parts.path):
-        return parts.path + (f"?{parts.query}" if parts.query else "")
+    if ref and parts.netloc == request.host and local_path(parts.path):
+        path, query = parts.path, parts.query
+        while path not in ("", "/") and not _answers_get(path):
+            path, query = path.rstrip("/").rsplit("/", 1)[0] or "/", ""
+        if path != request.path and _answers_get(path):
+            return path + (f"?{query}" if query else "")
     return default or url_for("home.index")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import current_app, has_request_context, session
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_date, format_decimal, format_percent, format_time, to_user_timezone
 from flask_login import current_user
 
 
@@ -22,6 +22,23 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def when(value) -> str:
+    """One way to show a moment everywhere, in the city's time zone, without seconds:
+    "24 Nov 2026 09.00" (id), "Nov 24, 2026 9:00 AM" (en)."""
+    if value is None:
+        return "–"
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+
+
+def span(start, end) -> str:
+    """A meeting's time: "24 Nov 2026 09.00–11.00" on one day, both moments in full otherwise."""
+    if start is None or end is None:
+        return when(start or end)
+    if to_user_timezone(start).date() == to_user_timezone(end).date():
+        return f"{when(start)}–{format_time(end, 'short')}"
+    return f"{when(start)} – {when(end)}"
 
 
 def rupiah(value) -> str:

@@ -3,12 +3,12 @@ the navigation as globals (templates ask the policy to hide what a user may not 
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
 from collab import permissions
 from collab.core.text import paragraphs
-from collab.i18n import percent, rupiah
+from collab.i18n import percent, rupiah, span, when
 
 # Main navigation: shown when the domain's blueprint is registered.
 NAV = [
@@ -24,7 +24,8 @@ def init_app(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
         date=lambda v, f="medium": format_date(v, f) if v else "–",
-        datetime=lambda v, f="medium": format_datetime(v, f) if v else "–",
+        datetime=when,
+        span=span,
         number=lambda v: format_decimal(v) if v is not None else "–",
         rupiah=rupiah,
         percent=percent,

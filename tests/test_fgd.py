@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -133,6 +134,8 @@ def test_minutes_drafted_from_the_records_then_published(city, client, login_as)
     minutes = services.save_minutes(city.officer, fgd)
     for text in ("Bank sampah di balai RW", "Siti Ketua RT", "Setuju?", "Ya: 1", "Survei lokasi balai RW", "Diskusi"):
         assert text in minutes.body
+    local = fgd.starts_at.astimezone(ZoneInfo("Asia/Jakarta"))  # the city's clock, not UTC
+    assert f"{local:%H.%M}" in minutes.body and "UTC" not in minutes.body
     db.session.commit()
     assert client.get(f"/fgd/{fgd.id}/minutes").status_code == 404  # a draft is not public
     services.publish_minutes(city.officer, fgd)

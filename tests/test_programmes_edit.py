@@ -371,3 +371,19 @@ def test_pages_take_numbers_no_column_can_hold(programme, city, client, url):
 def test_api_refuses_numbers_no_column_can_hold_with_422(programme, city, client, login_as, url):
     login_as(city.officer)
     assert client.get(url.replace("{id}", str(programme.id))).status_code == 422
+
+
+def test_a_refusal_after_a_form_shown_again_goes_back_to_the_programme_page(city, client, login_as):
+    """The milestone form refused with errors is shown at its POST-only address; a refused action
+    from that page must land on the programme page, not on a 405 at that address."""
+    from tests.fixtures.programmes import create_programme
+
+    programme = create_programme(city, milestones=(), start=False)
+    login_as(city.officer)
+    shown_again = client.post(f"/programmes/{programme.id}/milestones", data={"title": ""})
+    assert shown_again.status_code == 422
+    refused = client.post(f"/programmes/{programme.id}/start",
+                          headers={"Referer": f"http://localhost/programmes/{programme.id}/milestones"})
+    assert refused.status_code == 302 and refused.location == f"/programmes/{programme.id}"
+    page = client.get(refused.location)
+    assert page.status_code == 200 and 'class="flash flash-error"' in page.get_data(as_text=True)

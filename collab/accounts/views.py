@@ -23,7 +23,7 @@ from collab.accounts.models import ApiToken, OfficeTerm, Role, TokenPurpose, Use
 from collab.areas.models import Area, AreaLevel
 from collab.core.audit import AuditLog
 from collab.core.errors import NotFound, ValidationFailed
-from collab.core.forms import apply_errors
+from collab.core.views import commit_or_errors
 from collab.extensions import db, limiter
 from collab.orgs.models import Organisation
 from collab.security import local_path
@@ -74,15 +74,10 @@ def logout():
 def activate(token: str):
     one_time = services.find_one_time_token(token)
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.redeem_one_time_token(token, form.password.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your password is set. Log in with it now."), "success")
-            return redirect(url_for("accounts.login"))
+    if form.validate_on_submit() and commit_or_errors(
+            form, lambda: services.redeem_one_time_token(token, form.password.data)):
+        flash(_("Your password is set. Log in with it now."), "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/set_password.html", form=form, user=one_time.user,
                            activation=one_time.purpose == TokenPurpose.activation)
 
@@ -104,16 +99,11 @@ def set_language():
 @login_required
 def profile():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            login_user(current_user)  # the session token rotated: keep this browser logged in
-            flash(_("Your password is changed. Other devices are logged out."), "success")
-            return redirect(url_for("accounts.profile"))
+    if form.validate_on_submit() and commit_or_errors(
+            form, lambda: services.change_password(current_user, form.current_password.data, form.password.data)):
+        login_user(current_user)  # the session token rotated: keep this browser logged in
+        flash(_("Your password is changed. Other devices are logged out."), "success")
+        return redirect(url_for("accounts.profile"))
     terms = db.session.scalars(select(OfficeTerm).where(OfficeTerm.user_id == current_user.id)
                                .order_by(OfficeTerm.started_on.desc())).all()
     return render_template("accounts/profile.html", form=form, terms=terms)
@@ -124,14 +114,10 @@ def profile():
 def tokens():
     form = ApiTokenForm()
     new_token = None
-    if form.validate_on_submit():
-        try:
-            _token, new_token = services.create_api_token(current_user, form.name.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            form = ApiTokenForm(formdata=None)
+    if form.validate_on_submit() and (done := commit_or_errors(
+            form, lambda: services.create_api_token(current_user, form.name.data))):
+        _token, new_token = done.value
+        form = ApiTokenForm(formdata=None)
     return render_template("accounts/tokens.html", form=form, tokens=services.user_api_tokens(current_user),
                            new_token=new_token)
 
@@ -182,22 +168,20 @@ def user_new():
     _admin()
     form = UserForm()
     _fill_user_form(form)
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                current_user, name=form.name.data, email=form.email.data, phone=form.phone.data,
-                roles={Role(r) for r in form.roles.data},
-                organisation=db.session.get(Organisation, form.organisation.data or 0),
-                office=db.session.get(Area, form.area.data or 0), term_start=form.term_start.data)
-            raw = services.issue_one_time_link(current_user, user, TokenPurpose.activation)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            session["handover_link"] = url_for("accounts.activate", token=raw, _external=True)
-            flash(_("Account created. Hand over the activation link below."), "success")
-            return redirect(url_for("accounts.user_detail", user_id=user.id))
+
+    def create():
+        user = services.create_user(
+            current_user, name=form.name.data, email=form.email.data, phone=form.phone.data,
+            roles={Role(r) for r in form.roles.data},
+            organisation=db.session.get(Organisation, form.organisation.data or 0),
+            office=db.session.get(Area, form.area.data or 0), term_start=form.term_start.data)
+        return user, services.issue_one_time_link(current_user, user, TokenPurpose.activation)
+
+    if form.validate_on_submit() and (done := commit_or_errors(form, create)):
+        user, raw = done.value
+        session["handover_link"] = url_for("accounts.activate", token=raw, _external=True)
+        flash(_("Account created. Hand over the activation link below."), "success")
+        return redirect(url_for("accounts.user_detail", user_id=user.id))
     return render_template("accounts/user_form.html", form=form, user=None)
 
 
@@ -212,18 +196,12 @@ def user_edit(user_id: int):
     if request.method == "GET":
         form.roles.data = [r.value for r in user.roles]
         form.organisation.data = user.organisation_id or 0
-    if form.validate_on_submit():
-        try:
-            services.update_user(current_user, user, name=form.name.data, email=form.email.data, phone=form.phone.data,
-                                 roles={Role(r) for r in form.roles.data},
-                                 organisation=db.session.get(Organisation, form.organisation.data or 0))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("accounts.user_detail", user_id=user.id))
+    if form.validate_on_submit() and commit_or_errors(form, lambda: services.update_user(
+            current_user, user, name=form.name.data, email=form.email.data, phone=form.phone.data,
+            roles={Role(r) for r in form.roles.data},
+            organisation=db.session.get(Organisation, form.organisation.data or 0))):
+        flash(_("Saved."), "success")
+        return redirect(url_for("accounts.user_detail", user_id=user.id))
     return render_template("accounts/user_form.html", form=form, user=user)
 
 
@@ -294,16 +272,10 @@ def office_head(area_id: int):
     form = OfficeHeadForm()
     form.user.choices = [(u.id, f"{u.name} ({u.email or u.phone})") for u in
                          db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))]
-    if form.validate_on_submit():
-        try:
-            services.record_office_head(current_user, office, db.get_or_404(User, form.user.data), form.started_on.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The new head of %(office)s is recorded.", office=office.full_name()), "success")
-            return redirect(url_for("areas.detail", area_id=office.id))
+    if form.validate_on_submit() and commit_or_errors(form, lambda: services.record_office_head(
+            current_user, office, db.get_or_404(User, form.user.data), form.started_on.data)):
+        flash(_("The new head of %(office)s is recorded.", office=office.full_name()), "success")
+        return redirect(url_for("areas.detail", area_id=office.id))
     terms = db.session.scalars(select(OfficeTerm).where(OfficeTerm.area_id == office.id)
                                .order_by(OfficeTerm.started_on.desc())).all()
     return render_template("accounts/office_head.html", form=form, office=office, terms=terms)

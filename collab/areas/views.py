@@ -13,7 +13,7 @@ from collab.areas import services
 from collab.areas.forms import AreaForm, AreaImportForm
 from collab.areas.models import Area, AreaLevel
 from collab.core.errors import ValidationFailed
-from collab.core.forms import apply_errors
+from collab.core.views import commit_or_errors
 from collab.extensions import db
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
@@ -49,17 +49,10 @@ def new_child(area_id: int):
     form = AreaForm()
     if request.method == "GET" and parent.level != AreaLevel.rt:
         form.level.data = list(AreaLevel)[parent.level.depth + 1].value
-    if form.validate_on_submit():
-        try:
-            area = services.create_area(current_user, code=form.code.data, name=form.name.data,
-                                        level=AreaLevel(form.level.data), parent=parent)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("areas.detail", area_id=area.id))
+    if form.validate_on_submit() and (done := commit_or_errors(form, lambda: services.create_area(
+            current_user, code=form.code.data, name=form.name.data, level=AreaLevel(form.level.data), parent=parent))):
+        flash(_("Saved."), "success")
+        return redirect(url_for("areas.detail", area_id=done.value.id))
     return render_template("areas/form.html", form=form, parent=parent)
 
 

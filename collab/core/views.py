@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from flask import flash
 from flask_babel import gettext as _
 
+from collab.core.errors import ValidationFailed
+from collab.core.forms import apply_errors
 from collab.extensions import db
+
+T = TypeVar("T")
 
 
 def flash_invalid(form) -> None:
@@ -26,3 +32,25 @@ def form_action(form, action: Callable[[], object], success_message: str | Calla
     else:
         flash_invalid(form)
     return back
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """A committed action and what it returned; always truthy, even when `value` is not."""
+
+    value: T
+
+
+def commit_or_errors(form, action: Callable[[], T]) -> Done[T] | None:
+    """Run `action()` (the service call on a validated `form`) and commit once: return `Done`.
+    If the service refuses the input with ValidationFailed, roll back, put its errors on the
+    form's fields and return None, for the caller to render the form again. Any other error
+    is not caught: the app's handler rolls back and answers it."""
+    try:
+        value = action()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return None
+    db.session.commit()
+    return Done(value)

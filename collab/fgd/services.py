@@ -40,6 +40,7 @@ from collab.fgd.models import (
     RoomMessage,
     Rsvp,
 )
+from collab.i18n import span
 from collab.masterplan.models import DimensionCode
 from collab.orgs.models import Organisation
 from collab.proposals.models import Proposal
@@ -638,7 +639,7 @@ def draft_minutes_text(fgd: FgdSession) -> str:
     t = {"minutes": _("Minutes"), "start": _("Start"), "venue": _("Venue"), "organiser": _("Organiser"),
          "attendance": _("Attendance"), "nobody": _("Nobody checked in."), "agenda": _("Agenda and points"),
          "other": _("Other points"), "polls": _("Polls"), "actions": _("Decisions and action items")}
-    lines = [f"# {t['minutes']}: {fgd.topic}", "", f"- {t['start']}: {fgd.starts_at:%Y-%m-%d %H:%M} UTC"]
+    lines = [f"# {t['minutes']}: {fgd.topic}", "", f"- {t['start']}: {span(fgd.starts_at, fgd.ends_at)}"]
     if fgd.venue:
         lines.append(f"- {t['venue']}: {fgd.venue}")
     if fgd.organiser:

@@ -19,8 +19,8 @@ from collab.areas.models import Area, AreaLevel
 from collab.core.api import actor
 from collab.core.db import utcnow
 from collab.core.errors import DomainError, NotFound, ValidationFailed
-from collab.core.forms import apply_errors
 from collab.core.text import markdown
+from collab.core.views import commit_or_errors
 from collab.extensions import db
 from collab.fgd import services
 from collab.fgd.forms import (
@@ -88,21 +88,14 @@ def _save(fgd: FgdSession | None):
         form.starts_at.data, form.ends_at.data = _local(fgd.starts_at), _local(fgd.ends_at)
         form.agenda.data = "\n".join(a.title for a in fgd.agenda)
         form.facilitators.data = sorted(fgd.facilitator_ids)
-    if form.validate_on_submit():
-        try:
-            fgd = services.save_session(
-                current_user, fgd, topic=form.topic.data, description=form.description.data,
-                dimensions=form.dimensions.data, starts_at=_utc(form.starts_at.data), ends_at=_utc(form.ends_at.data),
-                venue=form.venue.data, online=form.online.data, public=form.public.data,
-                agenda=(form.agenda.data or "").splitlines(),
-                facilitators=db.session.scalars(select(User).where(User.id.in_(form.facilitators.data or []))).all())
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("fgd.detail", session_id=fgd.id))
+    if form.validate_on_submit() and (done := commit_or_errors(form, lambda: services.save_session(
+            current_user, fgd, topic=form.topic.data, description=form.description.data,
+            dimensions=form.dimensions.data, starts_at=_utc(form.starts_at.data), ends_at=_utc(form.ends_at.data),
+            venue=form.venue.data, online=form.online.data, public=form.public.data,
+            agenda=(form.agenda.data or "").splitlines(),
+            facilitators=db.session.scalars(select(User).where(User.id.in_(form.facilitators.data or []))).all()))):
+        flash(_("Saved."), "success")
+        return redirect(url_for("fgd.detail", session_id=done.value.id))
     return render_template("fgd/form.html", form=form, fgd=fgd), 422 if form.errors else 200
 
 
@@ -223,16 +216,9 @@ def check_in(session_id: int):
     fgd = _load(session_id)
     policy.require(policy.is_fgd_participant(current_user, fgd), _("You are not invited to this FGD."))
     form = CheckInForm(code=request.args.get("code"))
-    if form.validate_on_submit():
-        try:
-            services.check_in(current_user, fgd, form.code.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("You are checked in. Welcome!"), "success")
-            return redirect(url_for("fgd.detail", session_id=fgd.id))
+    if form.validate_on_submit() and commit_or_errors(form, lambda: services.check_in(current_user, fgd, form.code.data)):
+        flash(_("You are checked in. Welcome!"), "success")
+        return redirect(url_for("fgd.detail", session_id=fgd.id))
     return render_template("fgd/check_in.html", fgd=fgd, form=form,
                            manage=policy.can_manage_fgd(current_user, fgd)), 422 if form.errors else 200
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from collab import permissions as policy
-from collab.core.errors import NotFound, ValidationFailed
-from collab.core.forms import apply_errors
+from collab.core.errors import NotFound
+from collab.core.views import commit_or_errors
 from collab.extensions import db
 from collab.masterplan import services
 from collab.masterplan.forms import DimensionForm, ItemForm, MasterplanForm, RealiseForm, UnrealiseForm
@@ -61,17 +61,11 @@ def item(item_id: int):
 def new_period():
     policy.require(policy.can_manage_masterplan(current_user))
     form = MasterplanForm()
-    if form.validate_on_submit():
-        try:
-            services.create_masterplan(current_user, name=form.name.data, start_year=form.start_year.data,
-                                       end_year=form.end_year.data, legal_basis=form.legal_basis.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("masterplan.index"))
+    if form.validate_on_submit() and commit_or_errors(form, lambda: services.create_masterplan(
+            current_user, name=form.name.data, start_year=form.start_year.data,
+            end_year=form.end_year.data, legal_basis=form.legal_basis.data)):
+        flash(_("Saved."), "success")
+        return redirect(url_for("masterplan.index"))
     return render_template("masterplan/period_form.html", form=form)
 
 
@@ -110,18 +104,12 @@ def _save_item(item: MasterplanItem | None):
         dim = db.session.get(Dimension, form.dimension.data)
         if dim is None or dim.masterplan_id != plan.id:
             form.dimension.errors = [_("Choose a dimension.")]
-        else:
-            try:
-                item = services.save_item(current_user, item, dimension=dim, year=form.year.data, title=form.title.data,
-                                          description=form.description.data, kind=ItemKind(form.kind.data),
-                                          lead_organisation=db.session.get(Organisation, form.lead_organisation.data or 0))
-            except ValidationFailed as exc:
-                db.session.rollback()
-                apply_errors(form, exc)
-            else:
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(url_for("masterplan.item", item_id=item.id))
+        elif done := commit_or_errors(form, lambda: services.save_item(
+                current_user, item, dimension=dim, year=form.year.data, title=form.title.data,
+                description=form.description.data, kind=ItemKind(form.kind.data),
+                lead_organisation=db.session.get(Organisation, form.lead_organisation.data or 0))):
+            flash(_("Saved."), "success")
+            return redirect(url_for("masterplan.item", item_id=done.value.id))
     return render_template("masterplan/item_form.html", form=form, item=item, plan=plan)
 
 
@@ -143,16 +131,10 @@ def realise(item_id: int):
     item = db.get_or_404(MasterplanItem, item_id)
     policy.require(policy.can_manage_masterplan(current_user))
     form = RealiseForm()
-    if form.validate_on_submit():
-        try:
-            services.mark_realised(current_user, item, realised_on=form.realised_on.data, note=form.note.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The item is marked realised."), "success")
-            return redirect(url_for("masterplan.item", item_id=item.id))
+    if form.validate_on_submit() and commit_or_errors(form, lambda: services.mark_realised(
+            current_user, item, realised_on=form.realised_on.data, note=form.note.data)):
+        flash(_("The item is marked realised."), "success")
+        return redirect(url_for("masterplan.item", item_id=item.id))
     return render_template("masterplan/item.html", item=item, realise_form=form, unrealise_form=UnrealiseForm()), 422
 
 

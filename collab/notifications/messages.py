@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
+
+from collab.i18n import when
 
 TEXTS = {
     # proposals
@@ -77,7 +79,7 @@ def render(kind: str, params: dict) -> str:
     if params.get("result") in RESULTS:
         values["result"] = str(RESULTS[params["result"]])
     if params.get("when_at"):
-        values["when"] = format_datetime(datetime.fromisoformat(params["when_at"]), "medium")
+        values["when"] = when(datetime.fromisoformat(params["when_at"]))
     elif params.get("when_on"):
         values["when"] = format_date(date.fromisoformat(params["when_on"]), "long")
     return str(template) % values

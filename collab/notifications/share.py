@@ -7,8 +7,10 @@ from datetime import datetime
 from urllib.parse import quote
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+
+from collab.i18n import when
 
 TEXTS = {
     "fgd_invitation": _l("Invitation to the FGD “%(title)s” (%(when)s). Details and RSVP:"),
@@ -22,7 +24,7 @@ SHARE_LOCALE = "id"
 
 def whatsapp_text(kind: str, path: str, **params) -> str:
     with force_locale(SHARE_LOCALE):
-        values = {k: format_datetime(v, "medium") if isinstance(v, datetime) else str(v) for k, v in params.items()}
+        values = {k: when(v) if isinstance(v, datetime) else str(v) for k, v in params.items()}
         sentence = str(TEXTS[kind]) % values
     return f"{sentence} {current_app.config['PUBLIC_BASE_URL'].rstrip('/')}{path}"
 

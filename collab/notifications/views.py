@@ -18,8 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from collab import permissions as policy
-from collab.core.errors import ValidationFailed
-from collab.core.forms import apply_errors
+from collab.core.views import commit_or_errors
 from collab.extensions import db
 from collab.notifications import services
 from collab.notifications.forms import PreferencesForm
@@ -77,16 +76,10 @@ def settings():
     policy.require(policy.can_manage_notification_settings(current_user, current_user))
     current = services.preferences(current_user)
     form = PreferencesForm(data={c.value: m.value for c, m in current.items()})
-    if form.validate_on_submit():
-        try:
-            services.set_preferences(current_user, current_user, {c.value: getattr(form, c.value).data for c in Category})
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your notification settings are saved."), "success")
-            return redirect(url_for("notifications.settings"))
+    if form.validate_on_submit() and commit_or_errors(form, lambda: services.set_preferences(
+            current_user, current_user, {c.value: getattr(form, c.value).data for c in Category})):
+        flash(_("Your notification settings are saved."), "success")
+        return redirect(url_for("notifications.settings"))
     defaults = {c: services.default_mode(current_user, c) for c in Category}
     return render_template("notifications/settings.html", form=form, defaults=defaults, modes=list(MailMode))
 

@@ -8,8 +8,7 @@ from sqlalchemy import func, select
 
 from collab import permissions as policy
 from collab.accounts.models import User
-from collab.core.errors import ValidationFailed
-from collab.core.forms import apply_errors
+from collab.core.views import commit_or_errors
 from collab.extensions import db
 from collab.orgs.forms import OrganisationForm
 from collab.orgs.models import Organisation, OrgKind, PartnerType
@@ -45,19 +44,12 @@ def _save(org: Organisation | None):
     if request.method == "GET" and org is not None:
         form.kind.data = org.kind.value
         form.partner_type.data = org.partner_type.value if org.partner_type else ""
-    if form.validate_on_submit():
-        try:
-            org = save_organisation(current_user, org, name=form.name.data, short_name=form.short_name.data,
-                                    kind=OrgKind(form.kind.data),
-                                    partner_type=PartnerType(form.partner_type.data) if form.partner_type.data else None,
-                                    description=form.description.data, active=form.active.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("orgs.detail", org_id=org.id))
+    if form.validate_on_submit() and (done := commit_or_errors(form, lambda: save_organisation(
+            current_user, org, name=form.name.data, short_name=form.short_name.data, kind=OrgKind(form.kind.data),
+            partner_type=PartnerType(form.partner_type.data) if form.partner_type.data else None,
+            description=form.description.data, active=form.active.data))):
+        flash(_("Saved."), "success")
+        return redirect(url_for("orgs.detail", org_id=done.value.id))
     return render_template("orgs/form.html", form=form, org=org)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from collab import permissions as policy
 from collab.core.errors import NotFound, ValidationFailed
-from collab.core.forms import apply_errors
+from collab.core.views import commit_or_errors
 from collab.extensions import db
 from collab.masterplan.models import Dimension, DimensionCode, MasterplanItem
 from collab.masterplan.services import active_masterplan
@@ -127,18 +127,12 @@ def new():
     form.proposals.choices = _proposal_choices()
     if form.validate_on_submit():
         items = db.session.scalars(select(MasterplanItem).where(MasterplanItem.id.in_(form.items.data or []))).all()
-        try:
-            programme = services.create_programme(
+        if done := commit_or_errors(form, lambda: services.create_programme(
                 current_user, name=form.name.data, goal=form.goal.data, dimension=DimensionCode(form.dimension.data),
                 lead=db.session.get(Organisation, form.lead.data), items=items, proposal_ids=form.proposals.data or [],
-                starts_on=form.starts_on.data, ends_on=form.ends_on.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+                starts_on=form.starts_on.data, ends_on=form.ends_on.data)):
             flash(_("The programme is created as a draft. Invite members and plan milestones, then start it."), "success")
-            return redirect(url_for("programmes.detail", programme_id=programme.id))
+            return redirect(url_for("programmes.detail", programme_id=done.value.id))
     return render_template("programmes/form.html", form=form), 422 if form.errors else 200
 
 
@@ -159,16 +153,10 @@ def edit(programme_id: int):
         form.proposals.data = linked
     if form.validate_on_submit():
         items = db.session.scalars(select(MasterplanItem).where(MasterplanItem.id.in_(form.items.data or []))).all()
-        try:
-            services.update_programme(current_user, programme, name=form.name.data, goal=form.goal.data,
-                                      dimension=DimensionCode(form.dimension.data), items=items,
-                                      proposal_ids=form.proposals.data or [], starts_on=form.starts_on.data,
-                                      ends_on=form.ends_on.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
+        if commit_or_errors(form, lambda: services.update_programme(
+                current_user, programme, name=form.name.data, goal=form.goal.data,
+                dimension=DimensionCode(form.dimension.data), items=items, proposal_ids=form.proposals.data or [],
+                starts_on=form.starts_on.data, ends_on=form.ends_on.data)):
             flash(_("The programme is saved."), "success")
             return redirect(url_for("programmes.detail", programme_id=programme.id))
     return render_template("programmes/form.html", form=form, programme=programme), 422 if form.errors else 200
@@ -240,16 +228,9 @@ def _upload(field) -> Upload | None:
 
 def _act(programme: Programme, form_name: str, form, call, message: str, anchor: str):
     """Validate, call the service, commit once; on refusal re-render the page with the errors."""
-    if form.validate_on_submit():
-        try:
-            call()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("programmes.detail", programme_id=programme.id) + anchor)
+    if form.validate_on_submit() and commit_or_errors(form, call):
+        flash(message, "success")
+        return redirect(url_for("programmes.detail", programme_id=programme.id) + anchor)
     return _detail(_load(programme.id), 422, **{form_name: form})
 
 
@@ -323,18 +304,11 @@ def edit_commitment(commitment_id: int):
     form = CommitmentForm(obj=commitment)
     if request.method == "GET":
         form.kind.data = commitment.kind.value
-    if form.validate_on_submit():
-        try:
-            services.update_commitment(current_user, commitment, kind=CommitmentKind(form.kind.data),
-                                       amount=form.amount.data, description=form.description.data,
-                                       due_on=form.due_on.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The commitment is saved."), "success")
-            return redirect(url_for("programmes.detail", programme_id=commitment.programme_id) + "#commitments")
+    if form.validate_on_submit() and commit_or_errors(form, lambda: services.update_commitment(
+            current_user, commitment, kind=CommitmentKind(form.kind.data), amount=form.amount.data,
+            description=form.description.data, due_on=form.due_on.data)):
+        flash(_("The commitment is saved."), "success")
+        return redirect(url_for("programmes.detail", programme_id=commitment.programme_id) + "#commitments")
     return render_template("programmes/commitment_form.html", form=form, commitment=commitment), \
         422 if form.errors else 200
 
@@ -377,17 +351,11 @@ def edit_milestone(milestone_id: int):
     form.owner.choices = [(m.organisation_id, m.organisation.name) for m in milestone.programme.members]
     if request.method == "GET":
         form.owner.data = milestone.owner_organisation_id
-    if form.validate_on_submit():
-        try:
-            services.update_milestone(current_user, milestone, title=form.title.data, weight=form.weight.data,
-                                      due_on=form.due_on.data, owner=db.session.get(Organisation, form.owner.data))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The milestone is saved."), "success")
-            return redirect(url_for("programmes.detail", programme_id=milestone.programme_id) + "#milestones")
+    if form.validate_on_submit() and commit_or_errors(form, lambda: services.update_milestone(
+            current_user, milestone, title=form.title.data, weight=form.weight.data,
+            due_on=form.due_on.data, owner=db.session.get(Organisation, form.owner.data))):
+        flash(_("The milestone is saved."), "success")
+        return redirect(url_for("programmes.detail", programme_id=milestone.programme_id) + "#milestones")
     return render_template("programmes/milestone_form.html", form=form, milestone=milestone), \
         422 if form.errors else 200
 

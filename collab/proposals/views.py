@@ -11,8 +11,7 @@ from sqlalchemy.orm import aliased, selectinload
 from collab import permissions as policy
 from collab.areas.models import Area, AreaLevel
 from collab.core.errors import NotFound, ValidationFailed
-from collab.core.forms import apply_errors
-from collab.core.views import flash_invalid, form_action
+from collab.core.views import commit_or_errors, flash_invalid, form_action
 from collab.extensions import db
 from collab.masterplan.models import DimensionCode
 from collab.orgs.models import Organisation, OrgKind
@@ -193,16 +192,10 @@ def new():
                    _("Only RT/RW heads holding an office write proposals."))
     form = ProposalForm()
     _form_choices(form)
-    if form.validate_on_submit():
-        try:
-            proposal = services.create_proposal(current_user, **_form_data(form))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Draft saved. Submit it when it is ready."), "success")
-            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    if form.validate_on_submit() and (done := commit_or_errors(
+            form, lambda: services.create_proposal(current_user, **_form_data(form)))):
+        flash(_("Draft saved. Submit it when it is ready."), "success")
+        return redirect(url_for("proposals.detail", proposal_id=done.value.id))
     return render_template("proposals/form.html", form=form, proposal=None), 422 if form.errors else 200
 
 
@@ -217,16 +210,10 @@ def edit(proposal_id: int):
     if request.method == "GET":
         form.dimension.data, form.horizon.data = proposal.dimension.value, proposal.horizon.value
         form.suggested_opd.data = proposal.suggested_opd_id or 0
-    if form.validate_on_submit():
-        try:
-            services.update_proposal(current_user, proposal, **_form_data(form))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    if form.validate_on_submit() and commit_or_errors(
+            form, lambda: services.update_proposal(current_user, proposal, **_form_data(form))):
+        flash(_("Saved."), "success")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=proposal), 422 if form.errors else 200
 
 
@@ -299,18 +286,11 @@ def review(proposal_id: int):
     proposal = load_visible(proposal_id)
     policy.require(policy.can_review_proposal(current_user, proposal), _("Only officers of the assigned OPD review it."))
     form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            services.review_proposal(current_user, proposal, decision=form.decision.data,
-                                     feasibility=form.feasibility.data, cost_estimate=form.cost_estimate.data,
-                                     overlap=form.overlap.data, recommendation=form.recommendation.data)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Review saved: %(state)s.", state=proposal.state.label), "success")
-            return _back(proposal)
+    if form.validate_on_submit() and commit_or_errors(form, lambda: services.review_proposal(
+            current_user, proposal, decision=form.decision.data, feasibility=form.feasibility.data,
+            cost_estimate=form.cost_estimate.data, overlap=form.overlap.data, recommendation=form.recommendation.data)):
+        flash(_("Review saved: %(state)s.", state=proposal.state.label), "success")
+        return _back(proposal)
     return render_template("proposals/review.html", form=form, proposal=proposal), 422 if form.errors else 200
 
 
@@ -380,18 +360,11 @@ def routing():
     policy.require(policy.can_manage_proposal_routing(current_user))
     form = RoutingRuleForm()
     form.organisation.choices = [(o.id, f"{o.short_name} · {o.name}") for o in _opds()]
-    if form.validate_on_submit():
-        try:
-            services.save_routing_rule(current_user, dimension=form.dimension.data or None, keywords=form.keywords.data,
-                                       organisation=db.session.get(Organisation, form.organisation.data),
-                                       position=form.position.data or 0)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("proposals.routing"))
+    if form.validate_on_submit() and commit_or_errors(form, lambda: services.save_routing_rule(
+            current_user, dimension=form.dimension.data or None, keywords=form.keywords.data,
+            organisation=db.session.get(Organisation, form.organisation.data), position=form.position.data or 0)):
+        flash(_("Saved."), "success")
+        return redirect(url_for("proposals.routing"))
     rules = db.session.scalars(select(RoutingRule).options(selectinload(RoutingRule.organisation))
                                .order_by(RoutingRule.dimension, RoutingRule.position, RoutingRule.id)).all()
     return render_template("proposals/routing.html", form=form, rules=rules, delete_form=NoteForm()), 422 if form.errors else 200
