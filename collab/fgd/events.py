@@ -92,7 +92,8 @@ def _presence(session_id: int) -> None:
 @handler("join")
 def on_join(user, fgd, data):
     """{session_id, last_seq} -> the missed messages as `message` events, in order; the ack
-    carries the room state (status, hands, polls, muted, whether the user facilitates)."""
+    carries the room state (status, hands, polls, the user's own poll choices, muted, whether
+    the user facilitates)."""
     services.policy.require(services.policy.can_join_fgd_room(user, fgd), _l("You are not invited to this FGD."))
     last_seq = data.get("last_seq")
     last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0  # no number a column can't hold
@@ -105,7 +106,8 @@ def on_join(user, fgd, data):
     state = {"status": fgd.status.value, "last_seq": fgd.last_seq,
              "facilitator": services.policy.can_manage_fgd(user, fgd),
              "muted": services.is_muted(fgd, user), "hands": services.hands_payload(fgd)["queue"],
-             "polls": [services.poll_payload(p) for p in services.polls(fgd)]}
+             "polls": [services.poll_payload(p) for p in services.polls(fgd)],
+             "my_votes": services.my_votes(fgd, user)}
     on_commit(db.session, lambda: _presence(fgd.id))
     return state
 
@@ -154,7 +156,7 @@ def on_poll(user, fgd, data):
         poll = services.close_poll(user, fgd, data.get("poll_id"))
     else:
         raise services.ValidationFailed(_l("Unknown action."))
-    return {"poll_id": poll.id}
+    return {"poll_id": poll.id, **({"option_id": data.get("option_id")} if action == "vote" else {})}
 
 
 @handler("moderate")

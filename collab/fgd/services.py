@@ -615,6 +615,12 @@ def close_poll(actor, fgd: FgdSession, poll_id: int) -> Poll:
     return poll
 
 
+def my_votes(fgd: FgdSession, user) -> dict[int, int]:
+    """poll id -> the option this person chose, for the room to mark their choice."""
+    return dict(db.session.execute(select(PollVote.poll_id, PollVote.option_id).join(Poll).where(
+        Poll.session_id == fgd.id, PollVote.voter_id == user.id)).all())
+
+
 def polls(fgd: FgdSession) -> list[Poll]:
     return list(db.session.scalars(select(Poll).where(Poll.session_id == fgd.id).order_by(Poll.id)))
 

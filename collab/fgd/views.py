@@ -242,7 +242,8 @@ def room(session_id: int):
     history = services.messages_after(fgd, 0)
     return render_template("fgd/room.html", fgd=fgd, history=history,
                            last_seq=history[-1].seq if history else 0,
-                           manage=policy.can_manage_fgd(current_user, fgd), payload=services.message_payload)
+                           manage=policy.can_manage_fgd(current_user, fgd), payload=services.message_payload,
+                           status_labels={s.value: s.label for s in FgdStatus})
 
 
 @bp.route("/<int:session_id>/minutes/edit", methods=["GET", "POST"])

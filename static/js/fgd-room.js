@@ -118,6 +118,7 @@
   socket.on("hands", function (h) { if (h.session_id === sessionId) { renderHands(h.queue, h.called); } });
 
   var polls = {};
+  var myVotes = {};  // poll id -> the option this person chose (from the join ack and own votes)
   function renderPolls() {
     var box = document.getElementById("fgd-polls");
     box.textContent = "";
@@ -127,17 +128,23 @@
       art.appendChild(el("strong", null, p.question + (p.closed ? " (" + d.tClosed + ")" : "")));
       var ul = el("ul");
       p.options.forEach(function (o) {
-        var li = el("li");
+        var mine = myVotes[p.id] === o.id;
+        var li = el("li", mine ? "fgd-poll-mine" : null);
         if (!p.closed) {
-          var b = el("button", "outline fgd-tool", d.tVote);
+          var b = el("button", mine ? "fgd-tool" : "outline fgd-tool", d.tVote);
           b.type = "button";
+          b.setAttribute("aria-pressed", mine ? "true" : "false");
           b.addEventListener("click", function () {
-            socket.emit("poll", { session_id: sessionId, action: "vote", poll_id: p.id, option_id: o.id }, answer);
+            socket.emit("poll", { session_id: sessionId, action: "vote", poll_id: p.id, option_id: o.id }, function (res) {
+              answer(res);
+              if (res && res.ok) { myVotes[p.id] = o.id; renderPolls(); }
+            });
           });
           li.appendChild(b);
           li.appendChild(document.createTextNode(" "));
         }
         li.appendChild(document.createTextNode(o.label + ": " + o.votes + " " + d.tVotes));
+        if (mine) { li.appendChild(el("mark", "fgd-your-vote", d.tYourVote)); }
         ul.appendChild(li);
       });
       art.appendChild(ul);
@@ -183,10 +190,17 @@
     setStatus(s.status);
   });
 
+  var statusLabels = JSON.parse(d.statusLabels || "{}");
   function setStatus(status) {
     d.status = status;
-    document.getElementById("fgd-send").hidden = status !== "live";
-    if (status !== "live" && status !== "scheduled") { showNotice(d.tRoomClosed); }
+    var open = status === "live";
+    document.getElementById("fgd-send").hidden = !open;
+    document.getElementById("fgd-status").textContent = statusLabels[status] || status;
+    ["fgd-raise", "fgd-lower", "fgd-next"].forEach(function (id) {
+      var b = document.getElementById(id);
+      if (b) { b.hidden = !open; }
+    });
+    if (!open && status !== "scheduled") { showNotice(d.tRoomClosed); }
   }
 
   function answer(res) {
@@ -266,6 +280,7 @@
       if (res.muted) { showNotice(d.tMuted); }
       renderHands(res.hands);
       res.polls.forEach(function (p) { polls[p.id] = p; });
+      Object.keys(res.my_votes || {}).forEach(function (id) { myVotes[id] = res.my_votes[id]; });
       renderPolls();
       flushOutbox();
     });

@@ -31,6 +31,9 @@ def test_short_fgd_end_to_end(city, person):
     siti.wait_for_selector(".fgd-poll:has-text('Setuju bank sampah?')")
     siti.click(".fgd-poll li:has-text('Setuju:') button")
     host.wait_for_selector(".fgd-poll li:has-text('Setuju: 1')")
+    siti.wait_for_selector(".fgd-poll li.fgd-poll-mine:has-text('Setuju') .fgd-your-vote")  # her choice shows
+    siti.reload()
+    siti.wait_for_selector(".fgd-poll li.fgd-poll-mine:has-text('Setuju') .fgd-your-vote")  # and survives a reload
 
     host.click("#fgd-messages li:has-text('segera') button:has-text('Tandai sebagai poin')")
     agus.wait_for_selector("#fgd-messages li.fgd-msg-point")
@@ -38,6 +41,7 @@ def test_short_fgd_end_to_end(city, person):
     host.click("form[data-confirm] button:has-text('Tutup ruang')")
     host.wait_for_selector("textarea#body")
     siti.wait_for_selector("#fgd-notice:has-text('Ruang sudah ditutup')")
+    assert siti.inner_text("#fgd-status") != "Berlangsung" and siti.is_hidden("#fgd-raise")
     assert "Usul bank sampah" in host.input_value("textarea#body")
     host.click("button:has-text('Terbitkan')")
     host.wait_for_selector("article.fgd-minutes")
