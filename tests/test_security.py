@@ -52,6 +52,18 @@ def test_login_is_rate_limited_per_account(client, city):
     assert "Terlalu banyak" in response.get_data(as_text=True)
 
 
+def test_a_hall_behind_one_address_logs_in_freely_but_guessing_is_limited(client, city):
+    """Successful logins do not count (an FGD hall shares one Wi-Fi address); failed ones do,
+    per address across accounts."""
+    for _ in range(40):
+        assert client.post("/login", data={"login": city.rt_head.email, "password": PASSWORD}).status_code == 302
+        client.post("/logout")
+    for i in range(30):
+        assert client.post("/login", data={"login": f"tebak{i}@contoh.id", "password": "salah"}).status_code == 200
+    response = client.post("/login", data={"login": city.rt_head.email, "password": PASSWORD})
+    assert response.status_code == 429
+
+
 def test_unknown_page_is_a_translated_404_without_trace(client):
     response = client.get("/no/such/page")
     body = response.get_data(as_text=True)
