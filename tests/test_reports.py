@@ -81,7 +81,9 @@ def test_realisation_open_data_counts_items(city, partners, client):
     assert rows[("environment", 2024)] == {"dimension": "environment", "label": "Smart Environment", "year": 2024,
                                            "planned": 3, "realised": 1, "percent": 33.33}
     assert rows[("environment", 2023)]["percent"] == 100.0
-    lines = list(csv.DictReader(io.StringIO(client.get("/api/v1/reports/realisation.csv").get_data(as_text=True))))
+    response = client.get("/api/v1/reports/realisation.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once, not twice
+    lines = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert {"dimension": "environment", "year": "2024", "planned": "3", "realised": "1"}.items() <= \
         next(r for r in lines if r["dimension"] == "environment" and r["year"] == "2024").items()
 
@@ -117,7 +119,9 @@ def test_pdf_and_csv_read_back(city, partners, client):
     pdf = client.get("/evaluation.pdf?dimension=environment")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF") and b"Keroyokan A" in pdf.data and b"Sendiri B" in pdf.data
-    text = client.get("/evaluation.csv").data.decode("utf-8-sig")
+    response = client.get("/evaluation.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "Dimensi" and any(r[2] == "Item 1" and r[3] == "Sendiri B" for r in rows)
     assert client.get("/evaluation.doc").status_code == 404

@@ -62,7 +62,7 @@ def _csv(rows: list[dict], name: str) -> Response:
     writer = csv.DictWriter(out, fieldnames=list(rows[0].keys()) if rows else ["empty"])
     writer.writeheader()
     writer.writerows(rows)
-    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
@@ -115,7 +115,7 @@ def evaluation(args):
 def evaluation_csv(args):
     """The evaluation report as CSV."""
     body = exports.to_csv(services.evaluation(_plan(), args["dimension"], args["year"]))
-    return Response(body, mimetype="text/csv; charset=utf-8",
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="evaluasi.csv"'})
 
 

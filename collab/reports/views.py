@@ -82,7 +82,7 @@ def evaluation_download(fmt: str):
     rows = services.evaluation(plan, code, year)
     name = f"evaluasi-{code.value if code else 'semua'}{'-' + str(year) if year else ''}"
     if fmt == "csv":
-        body, mime = exports.to_csv(rows), "text/csv; charset=utf-8"
+        body, mime = exports.to_csv(rows), "text/csv"
     elif fmt == "xlsx":
         body, mime = exports.to_xlsx(rows, _title(code, year)), \
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
