@@ -292,3 +292,15 @@ def test_facilitator_changes_a_scheduled_session_through_the_api(city, client):
     assert [a["title"] for a in r.json["agenda"]] == ["Pembukaan", "Usulan warga"]
     client.post(f"{url}/open", headers=officer)
     assert client.put(url, headers=officer, json=body).status_code == 409  # started: no more changes
+
+
+def test_invite_picker_tells_people_apart_and_leaves_out_who_is_in_already(city, client, login_as):
+    fgd = create_fgd(city, invite=[city.rt_head])
+    login_as(city.officer)
+    page = client.get(f"/fgd/{fgd.id}").get_data(as_text=True)
+    picker = page[page.index('id="person"'):]
+    picker = picker[:picker.index("</select>")]
+    office = city.rt_head2.office.full_name()
+    assert f"{city.rt_head2.name} — {office}" in picker  # an RT head by their office
+    assert f"{city.partner_rep.name} — {city.partner_rep.organisation.short_name}" in picker
+    assert city.rt_head.name not in picker and city.officer.name not in picker  # invited / hosting already

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from collab import permissions as policy
-from collab.accounts.models import ROLE_LABELS, Role, User, UserRole
+from collab.accounts.models import ROLE_LABELS, OfficeTerm, Role, User, UserRole
 from collab.areas.models import Area, AreaLevel
 from collab.core.api import actor
 from collab.core.db import utcnow
@@ -111,10 +111,22 @@ def edit(session_id: int):
     return _save(_manage(session_id))
 
 
-def _invite_form():
+def _who(user: User) -> str:
+    """A name in the person picker with what tells two people apart: their RT/RW or organisation."""
+    office = user.office
+    where = office.full_name() if office else (user.organisation.short_name if user.organisation else "")
+    return f"{user.name} — {where}" if where else user.name
+
+
+def _invite_form(fgd: FgdSession):
     form = InviteForm()
-    form.person.choices = [(u.id, u.name) for u in db.session.scalars(
-        select(User).where(User.active.is_(True)).order_by(User.name).limit(1000))]
+    invited = {i.user_id for i in fgd.invitations} | set(fgd.facilitator_ids)  # nobody twice, not the hosts
+    up = selectinload(User.terms).selectinload(OfficeTerm.area)
+    for _level in range(3):  # RT -> RW -> kelurahan -> kecamatan, for the office's full name
+        up = up.selectinload(Area.parent)
+    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name).limit(1000)
+                                .options(selectinload(User.organisation), up))
+    form.person.choices = [(u.id, _who(u)) for u in people if u.id not in invited]
     form.role.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
     form.area.choices = [(a.id, a.full_name()) for a in db.session.scalars(
         select(Area).where(Area.level.in_([AreaLevel.kecamatan, AreaLevel.kelurahan, AreaLevel.rw]))
@@ -131,7 +143,7 @@ def detail(session_id: int):
         if manage else []
     return render_template("fgd/detail.html", fgd=fgd, manage=manage, invitations=invitations,
                            mine=fgd.invitation_for(actor()), rsvp_form=RsvpForm(),
-                           invite_form=_invite_form() if manage else None,
+                           invite_form=_invite_form(fgd) if manage else None,
                            attendance=services.attendance(fgd) if manage else [],
                            can_uninvite=manage and fgd.status in (FgdStatus.scheduled, FgdStatus.live),
                            participant=policy.is_fgd_participant(actor(), fgd))
@@ -141,7 +153,7 @@ def detail(session_id: int):
 @login_required
 def invite(session_id: int):
     fgd = _manage(session_id)
-    form = _invite_form()
+    form = _invite_form(fgd)
     form.validate_on_submit()
     kind = form.kind.data
     try:
