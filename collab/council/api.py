@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from collab import permissions as policy
 from collab.accounts.models import User
 from collab.core.api import PageArgs, actor, make_blueprint, page_payload, require_login
-from collab.core.errors import NotFound, ValidationFailed
+from collab.core.errors import NotFound
 from collab.council import chain, services
 from collab.council.models import Choice, Sitting
 from collab.council.packet import review_packet
@@ -171,10 +171,7 @@ class Sittings(MethodView):
     def post(self, data):
         """Convene a sitting (the admin): agenda of ready proposals, quorum, majority rule, ballot and tally settings."""
         require_login()
-        ids = list(dict.fromkeys(data["proposal_ids"]))
-        chosen = db.session.scalars(select(Proposal).where(Proposal.id.in_(ids))).all() if ids else []
-        if len(chosen) != len(ids):
-            raise ValidationFailed(_("Unknown proposal."), errors={"proposal_ids": [_("Unknown proposal.")]})
+        chosen = services.proposals_by_id(data["proposal_ids"], field="proposal_ids")
         sitting = services.convene_sitting(actor(), title=data["title"], held_on=data["held_on"], proposals_=chosen,
                                            quorum_percent=data["quorum_percent"], majority_rule=data["majority_rule"],
                                            secret=data["secret"], live_tally=data["live_tally"])
@@ -188,6 +185,24 @@ class Sittings(MethodView):
 def get_sitting(sitting_id):
     """A sitting with its agenda, tallies (as the sitting allows), results and, for closed open-ballot sittings, names."""
     return _detail(_sitting(sitting_id))
+
+
+class AgendaInSchema(Schema):
+    proposal_ids = fields.List(fields.Integer(validate=ROW_ID), required=True, validate=validate.Length(max=200),
+                               metadata={"description": "The whole agenda, in order; proposals ready for the council."})
+
+
+@blp.route("/sittings/<int:sitting_id>/agenda", methods=["PUT"])
+@blp.arguments(AgendaInSchema)
+@blp.response(200, SittingDetailSchema)
+@blp.problems(403, 404, 409, 422)
+def change_agenda(data, sitting_id):
+    """Replace a sitting's agenda until its vote opens (the admin)."""
+    require_login()
+    sitting = _sitting(sitting_id)
+    services.change_agenda(actor(), sitting, services.proposals_by_id(data["proposal_ids"], field="proposal_ids"))
+    db.session.commit()
+    return _detail(services.load_sitting(sitting_id))
 
 
 @blp.route("/sittings/<int:sitting_id>/open", methods=["POST"])

@@ -36,6 +36,10 @@ class SittingForm(Form):
     live_tally = BooleanField(_l("Show the tally live while voting"), default=True)
 
 
+class AgendaForm(Form):
+    proposals = MultiCheckboxField(_l("Agenda"), coerce=int, choices=[], validate_choice=False)
+
+
 class BallotForm(Form):
     choice = RadioField(_l("Your ballot"), choices=[(c.value, c.label) for c in Choice],
                         validators=[InputRequired(_l("Choose approve, reject, abstain or recuse."))])

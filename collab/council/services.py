@@ -64,8 +64,36 @@ def ready_proposals() -> list[Proposal]:
                                                           Proposal.id.not_in(busy)).order_by(Proposal.id)))
 
 
+def proposals_by_id(ids, field: str = "proposals") -> list[Proposal]:
+    """The proposals with these ids, once each, in the order given; an unknown id is refused (422 on `field`)."""
+    ids = list(dict.fromkeys(ids or []))
+    known = [i for i in ids if isinstance(i, int) and 0 < i < 2**31]
+    found = {p.id: p for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(known)))} if known else {}
+    if len(found) != len(ids):
+        _fail(field, _l("Unknown proposal."))
+    return [found[i] for i in ids]
+
+
 def _fail(field: str, message):
     raise ValidationFailed(message, errors={field: [message]})
+
+
+def _check_agenda(proposals_: list[Proposal], sitting: Sitting | None = None) -> list[Proposal]:
+    """The agenda's proposals, once each: at least one, at most MAX_AGENDA, every one ready for
+    the council and on no other open agenda (this sitting's own items may stay)."""
+    unique = list({p.id: p for p in proposals_}.values())
+    if not unique:
+        _fail("proposals", _l("Put at least one proposal on the agenda."))
+    if len(unique) > MAX_AGENDA:
+        _fail("proposals", _l("At most %(n)d proposals fit on one agenda.", n=MAX_AGENDA))
+    allowed = {p.id for p in ready_proposals()} | ({i.proposal_id for i in sitting.agenda} if sitting else set())
+    for p in unique:
+        if p.state != ProposalState.ready_for_council:
+            _fail("proposals", _l("“%(title)s” is not ready for the council (it is “%(state)s”).",
+                                  title=p.title, state=p.state.label))
+        if p.id not in allowed:
+            _fail("proposals", _l("“%(title)s” is already on the agenda of another sitting.", title=p.title))
+    return unique
 
 
 def convene_sitting(actor, *, title: str, held_on: date | None, proposals_: list[Proposal],
@@ -84,18 +112,7 @@ def convene_sitting(actor, *, title: str, held_on: date | None, proposals_: list
                                    "any other value can never be satisfied."))
     if majority_rule not in enabled_rules():
         _fail("majority_rule", _l("Choose one of the majority rules this city uses."))
-    unique = list({p.id: p for p in proposals_}.values())
-    if not unique:
-        _fail("proposals", _l("Put at least one proposal on the agenda."))
-    if len(unique) > MAX_AGENDA:
-        _fail("proposals", _l("At most %(n)d proposals fit on one agenda.", n=MAX_AGENDA))
-    ready = {p.id for p in ready_proposals()}
-    for p in unique:
-        if p.state != ProposalState.ready_for_council:
-            _fail("proposals", _l("“%(title)s” is not ready for the council (it is “%(state)s”).",
-                                  title=p.title, state=p.state.label))
-        if p.id not in ready:
-            _fail("proposals", _l("“%(title)s” is already on the agenda of another sitting.", title=p.title))
+    unique = _check_agenda(proposals_)
     members = seated_council_members()
     if not members:
         _fail("members", _l("Nobody holds the council member role: a sitting needs seated members. "
@@ -111,6 +128,25 @@ def convene_sitting(actor, *, title: str, held_on: date | None, proposals_: list
            quorum_percent=quorum_percent, majority_rule=majority_rule, secret=sitting.secret,
            live_tally=sitting.live_tally)
     signals.council_sitting_convened.send(sitting, actor=actor)
+    return sitting
+
+
+def change_agenda(actor, sitting: Sitting, proposals_: list[Proposal]) -> Sitting:
+    """The admin changes a convened sitting's agenda until the vote opens: proposals that became
+    ready since can be added, others taken off (they stay ready for another sitting). The same
+    rules as convening apply (422); a sitting whose vote has opened refuses (409)."""
+    policy.require(policy.can_convene_sitting(actor), _l("Only the secretariat convenes the council."))
+    _locked_state(sitting)
+    if sitting.state != SittingState.scheduled:
+        raise Conflict(_l("The vote of this sitting has opened: its agenda can no longer change."))
+    unique = _check_agenda(proposals_, sitting)
+    before = [i.proposal_id for i in sitting.agenda]
+    kept = {i.proposal_id: i for i in sitting.agenda}
+    sitting.agenda = [kept.get(p.id) or SittingAgendaItem(proposal=p) for p in unique]
+    for position, item in enumerate(sitting.agenda):
+        item.position = position
+    db.session.flush()
+    record(actor, "council.agenda", sitting, before=before, after=[p.id for p in unique])
     return sitting
 
 

@@ -11,9 +11,10 @@ from sqlalchemy.orm import selectinload
 from collab import permissions as policy
 from collab.core.errors import Conflict, NotFound, ValidationFailed
 from collab.core.forms import apply_errors
+from collab.core.views import flash_invalid
 from collab.council import packet as packets
 from collab.council import services
-from collab.council.forms import BallotForm, SittingForm
+from collab.council.forms import AgendaForm, BallotForm, SittingForm
 from collab.council.models import Ballot, Sitting, SittingAgendaItem
 from collab.council.rules import enabled_rules
 from collab.extensions import db
@@ -44,14 +45,9 @@ def new():
     form = _sitting_form(SittingForm())
     members = services.seated_council_members()
     if form.validate_on_submit():
-        ids = set(form.proposals.data or [])
-        known = {i for i in ids if 0 < i < 2**31}
-        chosen = db.session.scalars(select(Proposal).where(Proposal.id.in_(known))).all() if known else []
         try:
-            if len(chosen) != len(ids):
-                raise ValidationFailed(_("Unknown proposal."), errors={"proposals": [_("Unknown proposal.")]})
             sitting = services.convene_sitting(
-                current_user, title=form.title.data, held_on=form.held_on.data, proposals_=chosen,
+                current_user, title=form.title.data, held_on=form.held_on.data, proposals_=services.proposals_by_id(form.proposals.data),
                 quorum_percent=form.quorum_percent.data, majority_rule=form.majority_rule.data,
                 secret=form.secret.data, live_tally=form.live_tally.data)
         except ValidationFailed as exc:
@@ -77,9 +73,39 @@ def detail(sitting_id: int):
         mine = {b.proposal_id: b for b in db.session.scalars(select(Ballot).where(
             Ballot.sitting_id == sitting.id, Ballot.user_id == current_user.id))}
     items = services.masterplan_items(sitting)
+    editable = sitting.state.value == "scheduled" and policy.can_convene_sitting(current_user)
     return render_template("council/detail.html", sitting=sitting, tallies=tallies, mine=mine,
+                           agenda_form=agenda_form(sitting) if editable else None,
                            names=services.names_by_choice(sitting, current_user), items=items,
                            rule=enabled_rules().get(sitting.majority_rule))
+
+
+def agenda_form(sitting: Sitting, form: AgendaForm | None = None) -> AgendaForm:
+    """The agenda as checkboxes: the sitting's proposals (ticked) and those ready since."""
+    form = form or AgendaForm(formdata=None, data={"proposals": [i.proposal_id for i in sitting.agenda]})
+    form.proposals.choices = [(p.id, f"#{p.id} {p.title}") for p in
+                              [i.proposal for i in sitting.agenda] + services.ready_proposals()]
+    return form
+
+
+@bp.post("/<int:sitting_id>/agenda")
+@login_required
+def agenda(sitting_id: int):
+    sitting = services.load_sitting(sitting_id)
+    policy.require(policy.can_convene_sitting(current_user), _("Only the secretariat convenes the council."))
+    form = agenda_form(sitting, AgendaForm())
+    if form.validate_on_submit():
+        try:
+            services.change_agenda(current_user, sitting, services.proposals_by_id(form.proposals.data))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The agenda is saved."), "success")
+    else:
+        flash_invalid(form)
+    return redirect(url_for("council.detail", sitting_id=sitting_id))
 
 
 @bp.post("/<int:sitting_id>/open")
