@@ -21,7 +21,7 @@ from collab.accounts.forms import (
 )
 from collab.accounts.models import ApiToken, OfficeTerm, Role, TokenPurpose, User, UserRole
 from collab.areas.models import Area, AreaLevel
-from collab.core.audit import AuditLog
+from collab.core.audit import DOMAINS, AuditLog, actions_labelled
 from collab.core.errors import NotFound, ValidationFailed
 from collab.core.views import commit_or_errors
 from collab.extensions import db, limiter
@@ -287,15 +287,41 @@ def office_head(area_id: int):
     return render_template("accounts/office_head.html", form=form, office=office, terms=terms)
 
 
+# the audited objects that have a page of their own: object_type -> (endpoint, id argument)
+AUDIT_OBJECT_PAGES = {
+    "proposal": ("proposals.detail", "proposal_id"),
+    "fgdsession": ("fgd.detail", "session_id"),
+    "sitting": ("council.detail", "sitting_id"),
+    "programme": ("programmes.detail", "programme_id"),
+    "masterplanitem": ("masterplan.item", "item_id"),
+    "area": ("areas.detail", "area_id"),
+    "organisation": ("orgs.detail", "org_id"),
+    "user": ("accounts.user_detail", "user_id"),
+}
+
+
+def _audit_object_url(entry: AuditLog) -> str | None:
+    target = AUDIT_OBJECT_PAGES.get(entry.object_type)
+    return url_for(target[0], **{target[1]: entry.object_id}) if target and entry.object_id else None
+
+
 @bp.get("/admin/audit")
 @login_required
 def audit_log():
+    """Newest first. `domain` narrows to one part of the platform; `action` matches the start of
+    the code (`proposal.`, as links and API users write it) or words of its name."""
     policy.require(policy.can_view_audit_log(current_user))
     stmt = select(AuditLog).order_by(AuditLog.id.desc())
+    domain = request.args.get("domain", "")
+    if domain in DOMAINS:
+        stmt = stmt.where(or_(*(AuditLog.action.startswith(f"{prefix}.", autoescape=True)
+                                for prefix in DOMAINS[domain].prefixes)))
     action = (request.args.get("action") or "").strip()
     if action:
-        stmt = stmt.where(AuditLog.action.startswith(action))
+        stmt = stmt.where(or_(AuditLog.action.startswith(action, autoescape=True),
+                              AuditLog.action.in_(actions_labelled(action))))
     page = db.paginate(stmt, per_page=50, error_out=False)
     actor_ids = {e.actor_id for e in page.items if e.actor_id}
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
-    return render_template("accounts/audit.html", page=page, action=action, names=names)
+    return render_template("accounts/audit.html", page=page, action=action, domain=domain, domains=DOMAINS,
+                           names=names, object_url=_audit_object_url)
