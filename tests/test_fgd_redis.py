@@ -6,6 +6,7 @@ REDIS_URL on the local Redis). The clients speak Socket.IO v5 over a raw websock
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -178,7 +179,9 @@ def two_servers(tmp_path, request):
             client.delete(key)
 
 
-def test_message_sent_through_b_reaches_a_client_on_a(two_servers):
+@contextlib.contextmanager
+def joined(two_servers):
+    """A client on each process, both in the FGD room."""
     (port_a, port_b), data = two_servers
     sid = data["session_id"]
     on_a = RawSocketIO(port_a, "/fgd", {"token": data["token_a"], "session_id": sid})
@@ -186,6 +189,15 @@ def test_message_sent_through_b_reaches_a_client_on_a(two_servers):
     try:
         assert on_a.call("join", {"session_id": sid, "last_seq": 0})["ok"]
         assert on_b.call("join", {"session_id": sid, "last_seq": 0})["ok"]
+        yield on_a, on_b
+    finally:
+        on_a.close()
+        on_b.close()
+
+
+def test_message_sent_through_b_reaches_a_client_on_a(two_servers):
+    sid = two_servers[1]["session_id"]
+    with joined(two_servers) as (on_a, on_b):
         ack = on_b.call("send", {"session_id": sid, "body": "Lewat server B", "client_key": "redis-1"})
         assert ack["ok"], ack
         deadline = time.monotonic() + 30
@@ -193,9 +205,6 @@ def test_message_sent_through_b_reaches_a_client_on_a(two_servers):
             on_a.pump(0.3)
         messages = [payload for name, payload in on_a.events if name == "message"]
         assert [(m["seq"], m["body"]) for m in messages] == [(ack["seq"], "Lewat server B")]
-    finally:
-        on_a.close()
-        on_b.close()
 
 
 def _wait_for(client: RawSocketIO, found, seconds=30):
@@ -211,13 +220,7 @@ def test_presence_and_logouts_span_both_processes(two_servers):
     """The presence list on A names the person on B; deactivating A's person through B closes
     A's socket at once (the directory of sockets lives in Redis, the close travels the queue)."""
     (port_a, port_b), data = two_servers
-    sid = data["session_id"]
-    on_a = RawSocketIO(port_a, "/fgd", {"token": data["token_a"], "session_id": sid})
-    on_b = RawSocketIO(port_b, "/fgd", {"token": data["token_b"], "session_id": sid})
-    try:
-        assert on_a.call("join", {"session_id": sid, "last_seq": 0})["ok"]
-        assert on_b.call("join", {"session_id": sid, "last_seq": 0})["ok"]
-
+    with joined(two_servers) as (on_a, on_b):
         def both_present():
             lists = [{p["user_id"] for p in payload["people"]} for name, payload in on_a.events if name == "presence"]
             return bool(lists) and lists[-1] == {data["user_a"], data["user_b"]}
@@ -244,6 +247,3 @@ def test_presence_and_logouts_span_both_processes(two_servers):
             return bool(lists) and lists[-1] == {data["user_b"]}
 
         assert _wait_for(on_b, only_b_present), on_b.events
-    finally:
-        on_a.close()
-        on_b.close()

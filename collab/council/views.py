@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from collab import permissions as policy
 from collab.core.errors import Conflict, NotFound, ValidationFailed
 from collab.core.forms import apply_errors
-from collab.core.views import flash_invalid
+from collab.core.views import form_action
 from collab.council import packet as packets
 from collab.council import services
 from collab.council.forms import AgendaForm, BallotForm, SittingForm
@@ -94,18 +94,9 @@ def agenda(sitting_id: int):
     sitting = services.load_sitting(sitting_id)
     policy.require(policy.can_convene_sitting(current_user), _("Only the secretariat convenes the council."))
     form = agenda_form(sitting, AgendaForm())
-    if form.validate_on_submit():
-        try:
-            services.change_agenda(current_user, sitting, services.proposals_by_id(form.proposals.data))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The agenda is saved."), "success")
-    else:
-        flash_invalid(form)
-    return redirect(url_for("council.detail", sitting_id=sitting_id))
+    return form_action(  # a refusal is flashed by the app's handler, back on the sitting page
+        form, lambda: services.change_agenda(current_user, sitting, services.proposals_by_id(form.proposals.data)),
+        _("The agenda is saved."), redirect(url_for("council.detail", sitting_id=sitting_id)))
 
 
 @bp.post("/<int:sitting_id>/open")
