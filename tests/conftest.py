@@ -269,7 +269,11 @@ def person(browser, live_server):
 
 
 def browser_login(page, email, password):
+    """Log in through the form and wait until the page after it has loaded: the login page has a
+    `main h1` too, so waiting for that alone raced the redirect (a language switch made right
+    after could land on the login page's session instead of the account)."""
     page.goto(page.base + "/login")
     page.fill("#login", email)
     page.fill("#password", password)
-    page.click("form button[type=submit]")
+    with page.expect_navigation():  # the answer to the POST: the next page, or the form with its error
+        page.click("form button[type=submit]")
