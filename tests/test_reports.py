@@ -209,3 +209,12 @@ def test_dashboard_query_count_does_not_grow_with_the_data(city, partners, clien
         create_programme(city, name=f"Tambahan {i}", items=[])
         make_proposal(city, S.submitted, author=city.rt_head2, title=f"Usulan tambahan {i}")
     assert dashboard_queries() == before <= 15
+
+
+def test_public_view_and_open_data_are_reachable_from_any_page(city, client, login_as):
+    login_as(city.rt_head)
+    page = client.get("/proposals/").get_data(as_text=True)
+    assert 'href="/public"' in page and 'href="/dashboard#open-data"' in page
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert 'id="open-data"' in dashboard and 'href="/api/v1/reports/commitments.csv"' in dashboard
+    assert client.get("/public").status_code == 200
