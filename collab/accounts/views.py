@@ -37,14 +37,19 @@ def _login_key() -> str:
 
 
 def _failed(response) -> bool:
-    """Only failed attempts count toward the login limits (a success redirects)."""
+    """A failed attempt (a success redirects)."""
     return response.status_code != 302
 
 
+def _failed_key() -> str:
+    return "login-failed:" + (request.remote_addr or "")
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_login_key, methods=["POST"],
-               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS_FAILED"], methods=["POST"], deduct_when=_failed,
+               key_func=_failed_key)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_login_key, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))

@@ -117,6 +117,7 @@ class RedisDirectory:
     saying goodbye disappear once its key expires (3 heartbeats)."""
 
     HEARTBEAT = 10
+    KEEP = 24 * 3600  # a room's or person's hash outlives its last write by a day, then Redis drops it
 
     def __init__(self, url: str, channel: str = "rembuk", host_id: str | None = None):
         import redis
@@ -125,17 +126,20 @@ class RedisDirectory:
         self.prefix = f"{channel}:sockets:"
         self.host = host_id or uuid.uuid4().hex
         self._beating = False
+        self._lock = threading.Lock()
 
     def _key(self, *parts) -> str:
         return self.prefix + ":".join(str(p) for p in parts)
 
-    def beat(self) -> None:
-        self.redis.set(self._key("host", self.host), "1", ex=3 * self.HEARTBEAT)
+    def beat(self, pipe=None) -> None:
+        (pipe or self.redis).set(self._key("host", self.host), "1", ex=3 * self.HEARTBEAT)
 
     def _keep_beating(self) -> None:
-        if self._beating:
-            return
-        self._beating = True
+        """Start this process's heartbeat once (a failed beat is retried on the next round)."""
+        with self._lock:
+            if self._beating:
+                return
+            self._beating = True
 
         def run():
             while True:
@@ -143,12 +147,20 @@ class RedisDirectory:
                     self.beat()
                 socketio.sleep(self.HEARTBEAT)
 
-        self.beat()
         socketio.start_background_task(run)
 
-    def connected(self, ns: str, sid: str, user_id: int) -> None:
+    def _write(self, key: str, field: str, value: str) -> None:
+        """One entry, with the host key refreshed in the same round trip (so an entry is never
+        written by a host that readers would take for dead) and the hash's expiry pushed on."""
         self._keep_beating()
-        self.redis.hset(self._key("user", user_id), f"{ns} {sid}", self.host)
+        pipe = self.redis.pipeline()
+        self.beat(pipe)
+        pipe.hset(key, field, value)
+        pipe.expire(key, self.KEEP)
+        pipe.execute()
+
+    def connected(self, ns: str, sid: str, user_id: int) -> None:
+        self._write(self._key("user", user_id), f"{ns} {sid}", self.host)
 
     def gone(self, ns: str, sid: str, user_id: int, room_keys) -> None:
         pipe = self.redis.pipeline()
@@ -158,7 +170,7 @@ class RedisDirectory:
         pipe.execute()
 
     def joined(self, ns: str, room_key, sid: str, user_id: int, name: str) -> None:
-        self.redis.hset(self._key("room", ns, room_key), sid, json.dumps([user_id, name, self.host]))
+        self._write(self._key("room", ns, room_key), sid, json.dumps([user_id, name, self.host]))
 
     def left(self, ns: str, room_key, sid: str) -> None:
         self.redis.hdel(self._key("room", ns, room_key), sid)
@@ -226,8 +238,9 @@ class SocketRegistry:
     def drop(self, sid):
         with self.lock:
             entry = self.sockets.pop(sid, None)
+            rooms = set(entry["rooms"]) if entry else set()
         if entry:
-            directory().gone(self.namespace, sid, entry["user_id"], entry["rooms"])
+            directory().gone(self.namespace, sid, entry["user_id"], rooms)
         return entry
 
     def get(self, sid):
@@ -235,16 +248,25 @@ class SocketRegistry:
 
     def join(self, room_key, room_name: str) -> None:
         """Put the current socket into a Socket.IO room and record it under `room_key`."""
+        sid = request.sid
         join_room(room_name)
-        entry = self.get(request.sid)
-        entry["rooms"].add(room_key)
-        directory().joined(self.namespace, room_key, request.sid, entry["user_id"], entry["name"])
+        with self.lock:
+            entry = self.sockets.get(sid)
+            if entry is None:  # disconnected meanwhile
+                return
+            entry["rooms"].add(room_key)
+        directory().joined(self.namespace, room_key, sid, entry["user_id"], entry["name"])
+        with self.lock:
+            gone = sid not in self.sockets
+        if gone:  # the disconnect ran while the entry was being written: take it back out
+            directory().left(self.namespace, room_key, sid)
 
     def leave(self, room_key, room_name: str) -> None:
         leave_room(room_name)
-        entry = self.get(request.sid)
-        if entry:
-            entry["rooms"].discard(room_key)
+        with self.lock:
+            entry = self.sockets.get(request.sid)
+            if entry:
+                entry["rooms"].discard(room_key)
         directory().left(self.namespace, room_key, request.sid)
 
     def listeners(self, room_key) -> dict[str, int]:

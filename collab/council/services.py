@@ -112,6 +112,7 @@ def convene_sitting(actor, *, title: str, held_on: date | None, proposals_: list
                                    "any other value can never be satisfied."))
     if majority_rule not in enabled_rules():
         _fail("majority_rule", _l("Choose one of the majority rules this city uses."))
+    chain.lock_head()  # convening and agenda changes take turns: a proposal lands on one open agenda
     unique = _check_agenda(proposals_)
     members = seated_council_members()
     if not members:
