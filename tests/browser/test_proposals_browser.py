@@ -24,7 +24,11 @@ def test_draft_to_ready_for_council(browser, live_server, city):
 
     head = _as(browser, live_server, city.rt_head)
     head.goto(live_server + "/proposals/new")
+    head.click("#save-proposal")  # nothing filled in: the server explains, field by field
+    head.wait_for_selector("#title-error")
+    assert head.is_visible("#title-error")
     head.fill("#title", "Bank sampah digital untuk RT kami")
+    assert head.is_hidden("#title-error")  # the stale message goes once the title is typed
     head.wait_for_selector("#similar:not([hidden])")  # suggestions while typing
     assert existing.title in head.inner_text("#similar")
     assert head.locator("#similar .endorse-instead:not([hidden])").count() == 1
